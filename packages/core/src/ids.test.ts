@@ -3,7 +3,11 @@ import { isRequestId, isUuidLike, newHexId, newRequestId, newUuid, toDashedUuid 
 
 describe("ids", () => {
   it.each([
-    ["a new UUID is in the dashed form", newUuid(), /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/],
+    [
+      "a new UUID is in the dashed form",
+      newUuid(),
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    ],
     ["a new hex id is 32 lowercase hex digits", newHexId(), /^[0-9a-f]{32}$/],
     ["a new request id is req- and a UUID", newRequestId(), /^req-[0-9a-f-]{36}$/],
   ])("%s", (_name, value, pattern) => {

@@ -16,18 +16,18 @@ export { type ConfigIssue, parseConfig } from "./config.js";
 export {
   ERROR_CODES,
   type ErrorCode,
+  isErrorCode,
   StratusError,
   type StratusErrorOptions,
-  isErrorCode,
   toStratusError,
 } from "./errors/index.js";
 export { isRequestId, isUuidLike, newHexId, newRequestId, newUuid, toDashedUuid } from "./ids.js";
 export {
-  type LogLevel,
-  LogLevelSchema,
+  createLogger,
   type Logger,
   type LoggerConfig,
   LoggerConfigSchema,
-  createLogger,
+  type LogLevel,
+  LogLevelSchema,
   silentLogger,
 } from "./logging.js";

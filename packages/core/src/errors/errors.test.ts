@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ERROR_CODES, StratusError, conflict, isErrorCode, notFound, toStratusError } from "./index.js";
+import { conflict, ERROR_CODES, isErrorCode, notFound, StratusError, toStratusError } from "./index.js";
 
 describe("errors", () => {
   it.each([

@@ -30,7 +30,9 @@ export class StratusError extends Error {
   static is(value: unknown): value is StratusError {
     return (
       value instanceof StratusError ||
-      (value instanceof Error && value.name === "StratusError" && typeof (value as { code?: unknown }).code === "string")
+      (value instanceof Error &&
+        value.name === "StratusError" &&
+        typeof (value as { code?: unknown }).code === "string")
     );
   }
 }
