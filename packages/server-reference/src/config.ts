@@ -1,0 +1,120 @@
+/**
+ * The reference server's configuration: defaults, then a config file (YAML or JSON), then
+ * environment variables, then command-line flags, validated once by zod. This is the only place in
+ * Stratus that reads files and the environment for configuration.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { LogLevelSchema, parseConfig } from "@stratus/core";
+import { badRequest } from "@stratus/core/errors";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { SERVICE_NAMES, SERVICES, type ServiceName } from "./services.js";
+
+const Port = z.number().int().min(0).max(65_535);
+
+const ServiceListenerSchema = z.object({
+  /** false: this process does not serve it (another process or a real OpenStack service does). */
+  enabled: z.boolean().default(true),
+  port: Port,
+});
+
+const servicesShape = Object.fromEntries(
+  SERVICE_NAMES.map((name) => [
+    name,
+    ServiceListenerSchema.default({ enabled: true, port: SERVICES[name].defaultPort }),
+  ]),
+) as Record<ServiceName, z.ZodDefault<typeof ServiceListenerSchema>>;
+
+export const ServerConfigSchema = z
+  .object({
+    /** Address every listener binds to. Loopback by default: exposing it is a deliberate choice. */
+    bindHost: z.string().min(1).default("127.0.0.1"),
+    /** Host name written into version documents and the catalog; defaults to bindHost. */
+    publicHost: z.string().min(1).optional(),
+    /** Where the embedded default keeps its SQLite files, Fernet keys and file-backed stores. */
+    dataDir: z.string().min(1).default(join(homedir(), ".stratus")),
+    logLevel: LogLevelSchema.default("info"),
+    /** Largest request body any service accepts, in bytes (a service may set a smaller one). */
+    maxBodyBytes: z.number().int().positive().default(1_048_576),
+    services: z.object(servicesShape).prefault({}),
+  })
+  .strict();
+
+export type ServerConfig = z.output<typeof ServerConfigSchema>;
+
+/** Where each input comes from; every field optional so callers can pass only what they have. */
+export interface ConfigSources {
+  /** Path of a YAML or JSON config file. */
+  readonly file?: string | undefined;
+  /** The environment (STRATUS_* variables are read). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags, already in the config's shape; they win over everything. */
+  readonly overrides?: Record<string, unknown>;
+}
+
+/**
+ * Builds the server config from its sources. Throws a `bad_request` StratusError naming the file
+ * and every invalid field when the result does not validate, or when the file can't be read.
+ */
+export function loadServerConfig(sources: ConfigSources = {}): ServerConfig {
+  const env = sources.env ?? {};
+  const fromFile = sources.file ? readConfigFile(sources.file) : {};
+  const merged = deepMerge(deepMerge(fromFile, configFromEnv(env)), sources.overrides ?? {});
+  return parseConfig(ServerConfigSchema, merged, sources.file ? `configuration (${sources.file})` : "configuration");
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (cause) {
+    throw badRequest(`Cannot read the configuration file ${path}.`, { cause });
+  }
+  let value: unknown;
+  try {
+    value = path.endsWith(".json") ? JSON.parse(text) : parseYaml(text);
+  } catch (cause) {
+    throw badRequest(`The configuration file ${path} is not valid ${path.endsWith(".json") ? "JSON" : "YAML"}.`, {
+      cause,
+    });
+  }
+  if (value === null || value === undefined) return {};
+  if (typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest(`The configuration file ${path} must hold a mapping at its top level.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT. */
+export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && value !== "") out[key] = value;
+  };
+  set("bindHost", env["STRATUS_BIND_HOST"]);
+  set("publicHost", env["STRATUS_PUBLIC_HOST"]);
+  set("dataDir", env["STRATUS_DATA_DIR"]);
+  set("logLevel", env["STRATUS_LOG_LEVEL"]);
+  const services: Record<string, unknown> = {};
+  for (const name of SERVICE_NAMES) {
+    const raw = env[`STRATUS_${name.toUpperCase()}_PORT`];
+    if (raw !== undefined && raw !== "") services[name] = { port: Number(raw) };
+  }
+  if (Object.keys(services).length > 0) out["services"] = services;
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function deepMerge(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const prev = out[key];
+    out[key] = isPlainObject(prev) && isPlainObject(value) ? deepMerge(prev, value) : value;
+  }
+  return out;
+}
