@@ -2,7 +2,7 @@
  * `createServiceApp`: a Fastify app that speaks like one OpenStack service at the HTTP layer.
  */
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { newRequestId } from "../ids.js";
@@ -72,8 +72,7 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     bodyLimit: o.bodyLimit ?? profile.bodyLimit,
     genReqId: newRequestId,
     requestIdHeader: false,
-    requestIdLogLabel: "request_id",
-    disableRequestLogging: true,
+    logController: new LogController({ requestIdLogLabel: "request_id", disableRequestLogging: true }),
     return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
