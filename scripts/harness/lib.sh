@@ -182,6 +182,16 @@ h_unlock_all() {
   H_LOCKS=()
 }
 trap h_unlock_all EXIT
+# Interrupted (e.g. a test runner's timeout) half-way through a start: stop what was started.
+h_on_signal() {
+  trap - TERM INT HUP
+  if [ -n "${H_ON_FAIL:-}" ]; then
+    h_log "interrupted; stopping what was started"
+    $H_ON_FAIL quiet >/dev/null 2>&1 || true
+  fi
+  exit 143
+}
+trap h_on_signal TERM INT HUP
 
 # Markers and leases. DIR/.started-by-tests/<component>/ exists when a test run (not a person)
 # started the component; inside it, one lease file per test run using it, named by the run's id

@@ -2,6 +2,9 @@
  * The real-component harness itself: each component comes up, is really there (we talk to it
  * with its own tools and, for OVSDB, with raw JSON-RPC), `up` is idempotent and quick when
  * already up, a crash is recovered by the next `up`, and `down` then `up` works.
+ *
+ * These tests stop and restart components on purpose, so they use their own harness directory
+ * (<harness dir>/selftest) and their own ports: other test runs in the same checkout keep theirs.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -14,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type CephConnection,
   down,
+  harnessDir,
   isUp,
   type LibvirtConnection,
   markedComponents,
@@ -95,9 +99,34 @@ function ovsdbRequest(
   });
 }
 
+const SELFTEST_ENV: Record<string, string> = {
+  STRATUS_HARNESS_DIR: path.join(harnessDir(), "selftest"),
+  STRATUS_OVN_NB_PORT: "26641",
+  STRATUS_OVN_SB_PORT: "26642",
+  STRATUS_OVN_NB_RAFT_PORT: "26643",
+  STRATUS_OVN_SB_RAFT_PORT: "26644",
+  STRATUS_CEPH_MON_PORT: "26789",
+  STRATUS_CEPH_PORT_MIN: "26800",
+  STRATUS_CEPH_PORT_MAX: "26899",
+};
+const savedEnv: Record<string, string | undefined> = {};
 const figures: string[] = [];
-afterAll(() => {
+
+beforeAll(() => {
+  for (const [k, v] of Object.entries(SELFTEST_ENV)) {
+    savedEnv[k] = process.env[k];
+    process.env[k] = v;
+  }
+});
+
+afterAll(async () => {
   if (figures.length) console.log(`[harness figures]\n  ${figures.join("\n  ")}`);
+  // the global teardown looks after the main harness directory only
+  if (process.env.STRATUS_HARNESS_KEEP !== "1") for (const c of ["ovn", "ceph", "libvirt"] as const) await down(c);
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 describe("OVN", () => {
@@ -290,6 +319,15 @@ describe("libvirt", () => {
     expect(again.pid).toBe(virt.pid);
     expect(warmMs).toBeLessThan(2_000);
     figures.push(`libvirt: warm up ${warmMs.toFixed(0)} ms`);
+  });
+
+  it("serves TCP on 127.0.0.1 on request (a reconfiguration restarts it)", async () => {
+    const tcp = await useLibvirt({ tcpPort: 26509 });
+    expect(tcp.tcpUri).toBe("qemu+tcp://127.0.0.1:26509/system");
+    expect(tcp.pid).not.toBe(virt.pid);
+    expect(await sh("virsh", ["-c", tcp.tcpUri ?? "", "version"])).toMatch(/Running hypervisor: QEMU/);
+    virt = await useLibvirt();
+    expect(virt.tcpUri).toBeNull();
   });
 
   it("goes down and comes back up (fast: the capabilities cache survives)", async () => {
