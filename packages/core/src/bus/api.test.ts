@@ -78,3 +78,19 @@ describe("typed RPC APIs", () => {
     void (() => client.call("stop", { uuid: 1 }, { timeoutMs: 1 }));
   });
 });
+
+describe("serveRpcApi with a server name", () => {
+  it("takes calls sent to the topic at large as well as those naming it, as oslo.messaging servers do", async () => {
+    const bus = createInProcessBus();
+    const api = defineRpcApi("scheduler", {
+      ping: { request: z.object({}), response: z.object({ host: z.string() }) },
+    });
+    const consumer = await serveRpcApi(bus, api, { ping: () => ({ host: "host1" }) }, { server: "host1" });
+    const client = rpcClient(bus, api);
+    await expect(client.call("ping", {}, { timeoutMs: 1_000 })).resolves.toEqual({ host: "host1" });
+    await expect(client.call("ping", {}, { timeoutMs: 1_000, server: "host1" })).resolves.toEqual({ host: "host1" });
+    await consumer.stop();
+    await expect(client.call("ping", {}, { timeoutMs: 100 })).rejects.toMatchObject({ code: "timeout" });
+    await bus.close();
+  });
+});

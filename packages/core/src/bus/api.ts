@@ -80,10 +80,12 @@ export function rpcClient<M extends RpcMethods>(bus: Bus, api: RpcApi<M>): RpcCl
 }
 
 /**
- * Serves `handlers` for `api` on its topic (or on one server of it). Requests that fail their
- * schema are answered with `bad_request`. Resolves once serving; see `Bus.serve`.
+ * Serves `handlers` for `api` on its topic; with `server`, on both the topic and that server's own
+ * queue (calls naming the server reach only it; the others are shared with the topic's other
+ * servers). Requests that fail their schema are answered with `bad_request`. Resolves once
+ * serving; see `Bus.serve`.
  */
-export function serveRpcApi<M extends RpcMethods>(
+export async function serveRpcApi<M extends RpcMethods>(
   bus: Bus,
   api: RpcApi<M>,
   handlers: RpcHandlers<M>,
@@ -105,8 +107,14 @@ export function serveRpcApi<M extends RpcMethods>(
     };
   }
   const { server, ...serveOptions } = options;
-  const target = server === undefined ? { topic: api.topic } : { topic: api.topic, server };
-  return bus.serve(target, methods, serveOptions);
+  if (server === undefined) return bus.serve({ topic: api.topic }, methods, serveOptions);
+  // as an oslo.messaging RPC server does: a named server takes both the requests sent to it by
+  // name and its share of those sent to the topic at large
+  const consumers = await Promise.all([
+    bus.serve({ topic: api.topic, server }, methods, serveOptions),
+    bus.serve({ topic: api.topic }, methods, serveOptions),
+  ]);
+  return { stop: async () => void (await Promise.all(consumers.map((c) => c.stop()))) };
 }
 
 function methodOf<M extends RpcMethods>(api: RpcApi<M>, name: string): RpcMethod {

@@ -1,0 +1,29 @@
+/**
+ * Runs every example program as its own process, the way a user would (`node --import tsx`),
+ * so the examples never rot. Each example exits 0 and prints a line starting with "ok" when it
+ * did what it says; anything else fails here with the program's output.
+ */
+import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const here = fileURLToPath(new URL(".", import.meta.url));
+const programs = readdirSync(here).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+
+describe("examples", () => {
+  it("has at least one example program", () => {
+    expect(programs.length).toBeGreaterThan(0);
+  });
+
+  it.each(programs)("%s runs to completion and reports ok", async (program) => {
+    const { stdout } = await run(
+      process.execPath,
+      ["--conditions=@stratus/source", "--import", "tsx", `${here}/${program}`],
+      { cwd: here, timeout: 60_000, env: { ...process.env, STRATUS_LOG_LEVEL: "warn" } },
+    );
+    expect(stdout.trim().split("\n").at(-1)).toMatch(/^ok\b/);
+  });
+});
