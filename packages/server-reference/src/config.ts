@@ -36,8 +36,8 @@ export const ServerConfigSchema = z
     /** Where the embedded default keeps its SQLite files, Fernet keys and file-backed stores. */
     dataDir: z.string().min(1).default(join(homedir(), ".stratus")),
     logLevel: LogLevelSchema.default("info"),
-    /** Largest request body any service accepts, in bytes (a service may set a smaller one). */
-    maxBodyBytes: z.number().int().positive().default(1_048_576),
+    /** Largest request body every service accepts, in bytes; by default each service's own limit. */
+    maxBodyBytes: z.number().int().positive().optional(),
     services: z.object(servicesShape).prefault({}),
   })
   .strict();

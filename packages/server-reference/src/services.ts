@@ -2,17 +2,9 @@
  * The seven OpenStack services the reference server runs, with the port and catalog type each
  * has in a real OpenStack deployment. One table: the listeners, the catalog and `--help` read it.
  */
-export const SERVICE_NAMES = [
-  "identity",
-  "compute",
-  "network",
-  "block",
-  "image",
-  "orchestration",
-  "placement",
-] as const;
+import { SERVICE_NAMES, type ServiceName } from "@stratus/core/http";
 
-export type ServiceName = (typeof SERVICE_NAMES)[number];
+export { SERVICE_NAMES, type ServiceName };
 
 export interface ServiceDescriptor {
   /** Our name for it, used in config (`services.compute.port`) and logs. */

@@ -1,0 +1,55 @@
+/**
+ * The composition root: the one place that knows every Stratus package and binds each port to an
+ * implementation. tsyringe lives here and nowhere else; library classes take plain constructor
+ * arguments and are registered with factories (no decorators, no reflected metadata). As services land, their modules replace the discovery-only ones below.
+ */
+import "reflect-metadata";
+import { createLogger, type Logger } from "@stratus/core";
+import { container, type DependencyContainer, inject, injectable, instanceCachingFactory } from "tsyringe";
+import type { ServerConfig } from "./config.js";
+import { DiscoveryOnlyModule } from "./modules/discovery-only.js";
+import { type RunningServer, type ServiceModule, startServer } from "./server.js";
+import { SERVICE_NAMES, SERVICES } from "./services.js";
+
+export const TOKENS = {
+  Config: Symbol("ServerConfig"),
+  Logger: Symbol("Logger"),
+  ServiceModule: Symbol("ServiceModule"),
+} as const;
+
+/** The all-in-one server as the container assembles it. */
+export class AllInOneServer {
+  constructor(private readonly config: ServerConfig) {}
+
+  /** Starts every enabled service; rejects (leaving nothing listening) when one cannot start. */
+  start(modules: readonly ServiceModule[]): Promise<RunningServer> {
+    return startServer(this.config, modules);
+  }
+}
+
+/** A child container holding the whole server for `config`; nothing is built until resolved. */
+export function compose(config: ServerConfig, logger?: Logger): DependencyContainer {
+  const c = container.createChildContainer();
+  c.registerInstance(TOKENS.Config, config);
+  if (logger) c.registerInstance(TOKENS.Logger, logger);
+  else
+    c.register(TOKENS.Logger, {
+      useFactory: instanceCachingFactory(() => createLogger({ name: "stratus", level: config.logLevel })),
+    });
+  for (const name of SERVICE_NAMES) {
+    c.register(TOKENS.ServiceModule, {
+      useFactory: (k) => new DiscoveryOnlyModule(SERVICES[name], k.resolve<Logger>(TOKENS.Logger), config.maxBodyBytes),
+    });
+  }
+  // factories rather than decorators: the classes stay plain, and nothing needs decorator metadata
+  c.register(AllInOneServer, {
+    useFactory: instanceCachingFactory((k) => new AllInOneServer(k.resolve<ServerConfig>(TOKENS.Config))),
+  });
+  return c;
+}
+
+/** Composes and starts the all-in-one server. */
+export function serve(config: ServerConfig, logger?: Logger): Promise<RunningServer> {
+  const c = compose(config, logger);
+  return c.resolve(AllInOneServer).start(c.resolveAll<ServiceModule>(TOKENS.ServiceModule));
+}

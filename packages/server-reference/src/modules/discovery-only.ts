@@ -1,0 +1,37 @@
+/**
+ * A service that has not landed yet: it answers its OpenStack version document at `/` (so
+ * keystoneauth's discovery works against the port) and `/healthcheck`, and every other path with
+ * a 404 in the service's own fault format. Replaced by the service's real module when it lands.
+ */
+import type { Logger } from "@stratus/core";
+import { createServiceApp, versionDocument } from "@stratus/core/http";
+import type { FastifyInstance } from "fastify";
+import type { ServiceModule } from "../server.js";
+import type { ServiceDescriptor } from "../services.js";
+
+export class DiscoveryOnlyModule implements ServiceModule {
+  constructor(
+    readonly descriptor: ServiceDescriptor,
+    private readonly logger: Logger,
+    private readonly bodyLimit: number | undefined,
+  ) {}
+
+  async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
+    const service = this.descriptor.name;
+    const app = createServiceApp({
+      service,
+      logger: this.logger.child({ service }),
+      ...(this.bodyLimit === undefined ? {} : { bodyLimit: this.bodyLimit }),
+    });
+    // the URL is known only once the listener is bound (port 0), so render on first use
+    let doc: { status: number; headers: Readonly<Record<string, string>>; body: string } | undefined;
+    app.get("/", { config: { public: true, unversioned: service !== "placement" } }, (_request, reply) => {
+      if (!doc) {
+        const { status, headers, body } = versionDocument(service, { publicUrl: publicUrl() });
+        doc = { status, headers, body: JSON.stringify(body) };
+      }
+      return reply.code(doc.status).headers(doc.headers).type("application/json").send(doc.body);
+    });
+    return app;
+  }
+}
