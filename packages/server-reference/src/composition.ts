@@ -5,7 +5,7 @@
  */
 import "reflect-metadata";
 import { createLogger, type Logger } from "@stratus/core";
-import { container, type DependencyContainer, inject, injectable, instanceCachingFactory } from "tsyringe";
+import { container, type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { ServerConfig } from "./config.js";
 import { DiscoveryOnlyModule } from "./modules/discovery-only.js";
 import { type RunningServer, type ServiceModule, startServer } from "./server.js";
