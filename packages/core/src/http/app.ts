@@ -6,7 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { newRequestId } from "../ids.js";
-import { type Logger, silentLogger } from "../logging.js";
+import type { Logger } from "../logging.js";
 import type { Authenticator } from "./context.js";
 import { faultHandler } from "./error-handler.js";
 import { httpLayerError } from "./fault.js";
@@ -61,13 +61,12 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const profile = SERVICE_PROFILES[o.service];
   const messages = messagesFor(o.service);
   const range = o.microversions === undefined ? undefined : microversionRange(o.microversions);
-  const logger = o.logger ?? silentLogger();
-  const quiet = !logger.isLevelEnabled("info");
+  const quiet = o.logger === undefined || !o.logger.isLevelEnabled("info");
   let closing = false;
 
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
-    // A silent logger needs no per-request child: skip the allocation on the hot path.
+    // Without a logger Fastify's no-op logger is used; a quiet one needs no child per request.
+    ...(o.logger === undefined ? { logger: false } : { loggerInstance: o.logger as FastifyBaseLogger }),
     ...(quiet ? { childLoggerFactory: (parent: FastifyBaseLogger) => parent } : {}),
     bodyLimit: o.bodyLimit ?? profile.bodyLimit,
     genReqId: newRequestId,
@@ -83,15 +82,16 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   app.decorateRequest("globalRequestId", null);
 
   const routes = new RouteIndex();
-  app.addHook("onRoute", (route) => routes.add(route.url, route.method));
+  const hookSettings = { profile, messages, range, authenticator: o.authenticator, isClosing: () => closing };
+  app.addHook("onRoute", (route) => {
+    routes.add(route.url, route.method);
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [requestHook(hookSettings, route.config ?? {}), ...own];
+  });
   app.addHook("preClose", (done) => {
     closing = true;
     done();
   });
-  app.addHook(
-    "onRequest",
-    requestHook({ profile, messages, range, authenticator: o.authenticator, isClosing: () => closing }),
-  );
   if (o.logRequests && !quiet) {
     app.addHook("onResponse", (request, reply, done) => {
       request.log.info(
@@ -103,7 +103,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   }
 
   app.setErrorHandler(faultHandler({ service: o.service, messages, identityUri: o.identityUri }));
-  app.setNotFoundHandler((request, reply) => {
+  // A miss has no route to hook into: the same checks run as its preValidation hook.
+  app.setNotFoundHandler({ preValidation: requestHook(hookSettings, {}) }, (request, reply) => {
     const allowed = profile.methodNotAllowed ? routes.allowedMethods(request.url) : [];
     if (allowed.length === 0) throw httpLayerError("not_found", messages.routeNotFound);
     reply.header("allow", allowed.join(", "));

@@ -80,6 +80,8 @@ export interface MicroversionRange {
   readonly max: Microversion;
   /** The legacy header as the service spells it, if it has one. */
   readonly legacyHeader: string | undefined;
+  /** The legacy header lower-cased, as Node keys request headers (`""` when there is none). */
+  readonly legacyHeaderKey: string;
 }
 
 /** Validates a config and parses its versions; throws a ZodError for a bad config. */
@@ -90,6 +92,7 @@ export function microversionRange(config: MicroversionConfig): MicroversionRange
     min: Microversion.of(c.min),
     max: Microversion.of(c.max),
     legacyHeader: c.legacyHeader,
+    legacyHeaderKey: c.legacyHeader?.toLowerCase() ?? "",
   };
 }
 

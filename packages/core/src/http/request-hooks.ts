@@ -1,7 +1,8 @@
 /**
  * The kit's one onRequest hook: request id headers, global request id, drain check, token
  * authentication (before anything else, as keystonemiddleware sits first), then microversion
- * negotiation and the route's version bounds. Written as a callback hook: it is the hot path.
+ * negotiation and the route's version bounds. One per route (added in onRoute), written as a
+ * callback hook: it is the hot path.
  */
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { isRequestId } from "../ids.js";
@@ -10,6 +11,7 @@ import { tokenRejection } from "./error-handler.js";
 import { httpLayerError } from "./fault.js";
 import type { KitMessages } from "./messages.js";
 import { Microversion, type MicroversionRange, negotiate, versionHeaders } from "./microversion.js";
+import type { StratusRouteConfig } from "./fastify-types.js";
 import type { ServiceProfile } from "./service-profile.js";
 
 /** What the hook needs; built once per app. */
@@ -26,50 +28,48 @@ export interface RequestHookSettings {
   readonly isClosing: () => boolean;
 }
 
-type Bounds = { readonly min: Microversion | null; readonly max: Microversion | null };
-const boundsCache = new WeakMap<object, Bounds>();
-
-function routeBounds(config: { microversion?: { min?: string; max?: string } }): Bounds {
-  const spec = config.microversion;
-  if (spec === undefined) return { min: null, max: null };
-  let bounds = boundsCache.get(spec);
-  if (bounds === undefined) {
-    bounds = {
-      min: spec.min === undefined ? null : Microversion.of(spec.min),
-      max: spec.max === undefined ? null : Microversion.of(spec.max),
-    };
-    boundsCache.set(spec, bounds);
-  }
-  return bounds;
-}
-
-/** Builds the onRequest hook for one app. */
-export function requestHook(settings: RequestHookSettings) {
+/**
+ * Builds the onRequest hook of one route, with the route's config read once here rather than
+ * through `request.routeOptions` (a getter that allocates) on every request.
+ */
+export function requestHook(settings: RequestHookSettings, config: StratusRouteConfig) {
   const { profile, messages, range, authenticator } = settings;
-  const fixedHeaders: Record<string, string> = {};
-  if (profile.vary.length > 0) fixedHeaders["vary"] = profile.vary.join(", ");
+  const vary = profile.vary.length > 0 ? profile.vary.join(", ") : undefined;
+  const compatHeader = profile.compatRequestIdHeaders[0];
+  const isPublic = config.public === true;
+  const versioned = range !== undefined && config.unversioned !== true;
+  const min = config.microversion?.min === undefined ? null : Microversion.of(config.microversion.min);
+  const max = config.microversion?.max === undefined ? null : Microversion.of(config.microversion.max);
+
+  // Clients repeat the same header on every call: remember each raw header's outcome (bounded).
+  const byHeader = new Map<string, { version: Microversion; headers: Record<string, string> }>();
 
   function negotiateVersion(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    const config = request.routeOptions.config;
-    if (range === undefined || config.unversioned === true) return done();
-    const result = negotiate(request.headers, range);
-    if (!result.ok) {
-      const min = range.min.toString();
-      const max = range.max.toString();
-      const err =
-        result.reason === "invalid"
-          ? httpLayerError("bad_request", messages.invalidVersion(result.requested))
-          : httpLayerError("not_acceptable", messages.versionNotAcceptable(result.requested, min, max), {
-              details: { minVersion: min, maxVersion: max },
-            });
-      return done(err);
+    if (!versioned || range === undefined) return done();
+    const raw = request.headers["openstack-api-version"];
+    const cacheKey = typeof raw === "string" && (range.legacyHeader === undefined || request.headers[range.legacyHeaderKey] === undefined) ? raw : undefined;
+    let hit = cacheKey === undefined ? undefined : byHeader.get(cacheKey);
+    if (hit === undefined) {
+      const result = negotiate(request.headers, range);
+      if (!result.ok) {
+        const lo = range.min.toString();
+        const hi = range.max.toString();
+        const err =
+          result.reason === "invalid"
+            ? httpLayerError("bad_request", messages.invalidVersion(result.requested))
+            : httpLayerError("not_acceptable", messages.versionNotAcceptable(result.requested, lo, hi), {
+                details: { minVersion: lo, maxVersion: hi },
+              });
+        return done(err);
+      }
+      const headers = versionHeaders(range, result.version);
+      if (vary !== undefined) headers["vary"] = `${vary}, ${headers["vary"] ?? ""}`;
+      hit = { version: result.version, headers };
+      if (cacheKey !== undefined && byHeader.size < 256) byHeader.set(cacheKey, hit);
     }
-    request.microversion = result.version;
-    const headers = versionHeaders(range, result.version);
-    if (profile.vary.length > 0) headers["vary"] = `${profile.vary.join(", ")}, ${headers["vary"] ?? ""}`;
-    reply.headers(headers);
-    const { min, max } = routeBounds(config);
-    if ((min !== null && !result.version.atLeast(min)) || (max !== null && !result.version.atMost(max))) {
+    request.microversion = hit.version;
+    reply.headers(hit.headers);
+    if ((min !== null && !hit.version.atLeast(min)) || (max !== null && !hit.version.atMost(max))) {
       return done(httpLayerError("not_found", messages.routeNotFound));
     }
     done();
@@ -77,8 +77,8 @@ export function requestHook(settings: RequestHookSettings) {
 
   return function onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     reply.header("x-openstack-request-id", request.id);
-    for (const name of profile.compatRequestIdHeaders) reply.header(name, request.id);
-    if (fixedHeaders["vary"] !== undefined) reply.header("vary", fixedHeaders["vary"]);
+    if (compatHeader !== undefined) reply.header(compatHeader, request.id);
+    if (vary !== undefined) reply.header("vary", vary);
     const incoming = request.headers["x-openstack-request-id"];
     if (typeof incoming === "string" && isRequestId(incoming)) {
       request.globalRequestId = incoming;
@@ -88,7 +88,7 @@ export function requestHook(settings: RequestHookSettings) {
       reply.header("connection", "close");
       return done(httpLayerError("backend_unavailable", messages.shuttingDown));
     }
-    if (request.routeOptions.config.public === true) return negotiateVersion(request, reply, done);
+    if (isPublic) return negotiateVersion(request, reply, done);
     if (authenticator === undefined) return done(tokenRejection());
     authenticator
       .authenticate({ headers: request.headers, requestId: request.id, globalRequestId: request.globalRequestId })

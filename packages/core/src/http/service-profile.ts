@@ -26,7 +26,7 @@ export interface ServiceProfile {
   readonly service: ServiceName;
   /** Default request body limit in bytes (oslo sizelimit's 112 KiB or Fastify's 1 MiB). */
   readonly bodyLimit: number;
-  /** Extra response headers carrying the request id besides `x-openstack-request-id` (Nova's `x-compute-request-id`). */
+  /** Extra response headers carrying the request id besides `x-openstack-request-id` (Nova's `x-compute-request-id`; at most one is sent). */
   readonly compatRequestIdHeaders: readonly string[];
   /** Whether a known path with a wrong method answers 405 (Keystone, Neutron, Glance, Heat, Placement) or 404 (Nova, Cinder). */
   readonly methodNotAllowed: boolean;
