@@ -88,8 +88,17 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [requestHook(hookSettings, route.config ?? {}), ...own];
   });
+  // Draining: keep-alive connections that go idle after their last response are closed as they
+  // go idle (Node only closes the ones idle at the moment close() starts).
+  let reaper: NodeJS.Timeout | undefined;
   app.addHook("preClose", (done) => {
     closing = true;
+    reaper = setInterval(() => app.server.closeIdleConnections(), 50);
+    reaper.unref();
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    clearInterval(reaper);
     done();
   });
   if (o.logRequests && !quiet) {
