@@ -55,16 +55,28 @@ async function serve(kind: Kind): Promise<void> {
 }
 
 function start(kind: Kind): Promise<{ child: ChildProcess; url: string }> {
-  const child = fork(fileURLToPath(import.meta.url), ["--serve", kind], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const child = fork(fileURLToPath(import.meta.url), ["--serve", kind], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   return new Promise((resolve, reject) => {
-    child.once("message", (m) => resolve({ child, url: `http://127.0.0.1:${(m as { port: number }).port}/v2.1/servers` }));
+    child.once("message", (m) =>
+      resolve({ child, url: `http://127.0.0.1:${(m as { port: number }).port}/v2.1/servers` }),
+    );
     child.once("exit", (code) => reject(new Error(`${kind} server exited with ${code}`)));
   });
 }
 
 async function load(url: string, seconds: number) {
-  const result = await autocannon({ url, connections: 32, duration: seconds, method: "POST", headers: HEADERS, body: BODY });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  const result = await autocannon({
+    url,
+    connections: 32,
+    duration: seconds,
+    method: "POST",
+    headers: HEADERS,
+    body: BODY,
+  });
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
 }
 
@@ -73,7 +85,9 @@ async function load(url: string, seconds: number) {
  * and keeps each one's best round: other work on a shared 2-core machine only ever slows a round
  * down, so the best round is the least disturbed one. Returns req/s, p50, p99 and the ratio.
  */
-export async function benchHttp(options: { readonly rounds?: number; readonly seconds?: number } = {}): Promise<Figure[]> {
+export async function benchHttp(
+  options: { readonly rounds?: number; readonly seconds?: number } = {},
+): Promise<Figure[]> {
   const rounds = options.rounds ?? 3;
   const seconds = options.seconds ?? 5;
   const servers = { bare: await start("bare"), kit: await start("kit") };
@@ -103,7 +117,11 @@ export async function benchHttp(options: { readonly rounds?: number; readonly se
       { name: `${label}: latency p99`, value: r.p99, unit: "ms" },
     );
   }
-  figures.push({ name: "createServiceApp / bare Fastify throughput", value: (100 * (best.kit?.rps ?? 0)) / (best.bare?.rps ?? 1), unit: "%" });
+  figures.push({
+    name: "createServiceApp / bare Fastify throughput",
+    value: (100 * (best.kit?.rps ?? 0)) / (best.bare?.rps ?? 1),
+    unit: "%",
+  });
   return figures;
 }
 

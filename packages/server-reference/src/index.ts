@@ -8,6 +8,12 @@
  * ```
  */
 export { AllInOneServer, compose, serve, TOKENS } from "./composition.js";
-export { type ConfigSources, configFromEnv, loadServerConfig, type ServerConfig, ServerConfigSchema } from "./config.js";
+export {
+  type ConfigSources,
+  configFromEnv,
+  loadServerConfig,
+  type ServerConfig,
+  ServerConfigSchema,
+} from "./config.js";
 export type { RunningServer, RunningService, ServiceModule } from "./server.js";
 export { SERVICE_NAMES, SERVICES, type ServiceDescriptor, type ServiceName } from "./services.js";

@@ -13,8 +13,8 @@ import { httpLayerError } from "./fault.js";
 import { registerHealthcheck } from "./lifecycle.js";
 import { messagesFor } from "./messages.js";
 import { MicroversionConfigSchema, microversionRange } from "./microversion.js";
-import { RouteIndex } from "./route-index.js";
 import { requestHook } from "./request-hooks.js";
+import { RouteIndex } from "./route-index.js";
 import { SERVICE_PROFILES, ServiceNameSchema } from "./service-profile.js";
 import "./fastify-types.js";
 
@@ -85,7 +85,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   const hookSettings = { profile, messages, range, authenticator: o.authenticator, isClosing: () => closing };
   app.addHook("onRoute", (route) => {
     routes.add(route.url, route.method);
-    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    const own =
+      route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
     route.onRequest = [requestHook(hookSettings, route.config ?? {}), ...own];
   });
   // Draining: keep-alive connections that go idle after their last response are closed as they
@@ -104,7 +105,13 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
   if (o.logRequests && !quiet) {
     app.addHook("onResponse", (request, reply, done) => {
       request.log.info(
-        { method: request.method, url: request.url, status: reply.statusCode, microversion: request.microversion?.toString(), ms: reply.elapsedTime },
+        {
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          microversion: request.microversion?.toString(),
+          ms: reply.elapsedTime,
+        },
         "request",
       );
       done();

@@ -43,7 +43,14 @@ describe("a StratusError of each code thrown by a handler", () => {
   it("sends Nova's retryAfter in the body and Retry-After header for a 413 that knows it", async () => {
     const { novaFaults } = await import("./formatters/nova.js");
     const rendered = novaFaults.render(
-      { code: "over_quota", status: 413, title: "Request Entity Too Large", message: "Quota exceeded", details: { retryAfter: 0 }, fromHttpLayer: false },
+      {
+        code: "over_quota",
+        status: 413,
+        title: "Request Entity Too Large",
+        message: "Quota exceeded",
+        details: { retryAfter: 0 },
+        fromHttpLayer: false,
+      },
       { method: "POST", accept: undefined, contentType: undefined, requestId: "req-x", microversion: null },
     );
     expect(JSON.parse(rendered.body)).toEqual({ overLimit: { code: 413, message: "Quota exceeded", retryAfter: "0" } });
@@ -53,9 +60,18 @@ describe("a StratusError of each code thrown by a handler", () => {
   it("uses a Neutron exception type the service names in details", async () => {
     const { neutronFaults } = await import("./formatters/neutron.js");
     const rendered = neutronFaults.render(
-      { code: "not_found", status: 404, title: "Not Found", message: "Network n1 could not be found.", details: { type: "NetworkNotFound" }, fromHttpLayer: false },
+      {
+        code: "not_found",
+        status: 404,
+        title: "Not Found",
+        message: "Network n1 could not be found.",
+        details: { type: "NetworkNotFound" },
+        fromHttpLayer: false,
+      },
       { method: "GET", accept: undefined, contentType: undefined, requestId: "req-x", microversion: null },
     );
-    expect(JSON.parse(rendered.body)).toEqual({ NeutronError: { type: "NetworkNotFound", message: "Network n1 could not be found.", detail: "" } });
+    expect(JSON.parse(rendered.body)).toEqual({
+      NeutronError: { type: "NetworkNotFound", message: "Network n1 could not be found.", detail: "" },
+    });
   });
 });

@@ -36,11 +36,17 @@ export function classify(err: unknown, request: FastifyRequest, messages: KitMes
     case "FST_ERR_CTP_EMPTY_JSON_BODY":
       return httpLayerError("bad_request", messages.malformedBody((err as Error).message), { cause: err });
     case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return httpLayerError("payload_too_large", messages.tooLarge(request.routeOptions.bodyLimit ?? 0), { cause: err });
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-      return httpLayerError("unsupported_media_type", messages.unsupportedMediaType(String(request.headers["content-type"] ?? "")), {
+      return httpLayerError("payload_too_large", messages.tooLarge(request.routeOptions.bodyLimit ?? 0), {
         cause: err,
       });
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+      return httpLayerError(
+        "unsupported_media_type",
+        messages.unsupportedMediaType(String(request.headers["content-type"] ?? "")),
+        {
+          cause: err,
+        },
+      );
     case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
     case "FST_ERR_VALIDATION":
       return httpLayerError("bad_request", (err as Error).message, { cause: err });
@@ -66,12 +72,18 @@ function faultRequest(request: FastifyRequest): FaultRequest {
 }
 
 /** Renders `err` as the service's fault on `reply`. Never throws. */
-export function sendFault(err: StratusError, request: FastifyRequest, reply: FastifyReply, settings: FaultSettings): FastifyReply {
+export function sendFault(
+  err: StratusError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  settings: FaultSettings,
+): FastifyReply {
   const safe = err.code === "internal" ? new StratusError("internal", settings.messages.internal) : err;
   const fault: Fault = toFault(safe, settings.service);
   // keystonemiddleware rejects a missing or bad token before the service sees the request,
   // with Keystone's body in every service.
-  const formatter = fault.code === "unauthorized" && isKitRejection(err) ? keystoneFaults : FAULT_FORMATTERS[settings.service];
+  const formatter =
+    fault.code === "unauthorized" && isKitRejection(err) ? keystoneFaults : FAULT_FORMATTERS[settings.service];
   const rendered = formatter.render(fault, faultRequest(request));
   reply.code(fault.status).headers(rendered.headers).type(rendered.contentType);
   if (fault.status === 401 && settings.identityUri !== undefined) {

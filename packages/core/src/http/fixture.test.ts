@@ -13,7 +13,9 @@ export const TOKEN = "t0k3n";
 export const IDENTITY_URI = "http://keystone.test:5000";
 export const SECRET = "password=hunter2";
 
-const MICROVERSIONS: Partial<Record<ServiceName, { service: string; min: string; max: string; legacyHeader?: string }>> = {
+const MICROVERSIONS: Partial<
+  Record<ServiceName, { service: string; min: string; max: string; legacyHeader?: string }>
+> = {
   compute: { service: "compute", min: "2.1", max: "2.96", legacyHeader: "X-OpenStack-Nova-API-Version" },
   block: { service: "volume", min: "3.0", max: "3.71" },
   placement: { service: "placement", min: "1.0", max: "1.39" },
@@ -31,18 +33,27 @@ export function testApp(service: ServiceName): ServiceApp {
   });
   const Thing = z.object({ thing: z.object({ name: z.string(), size: z.number().int() }) });
   app.post("/things", { schema: { body: Thing } }, async (request) => ({ thing: request.body.thing }));
-  app.get("/things", { schema: { querystring: z.object({ limit: z.coerce.number().int().min(0).optional() }) } }, async (request) => ({
-    limit: request.query.limit ?? null,
-  }));
+  app.get(
+    "/things",
+    { schema: { querystring: z.object({ limit: z.coerce.number().int().min(0).optional() }) } },
+    async (request) => ({
+      limit: request.query.limit ?? null,
+    }),
+  );
   app.get("/errors/:code", { schema: { params: z.object({ code: z.enum(ERROR_CODES) }) } }, async (request) => {
     throw new StratusError(request.params.code, `It went ${request.params.code}.`);
   });
   app.get("/boom", async () => {
     throw new TypeError(`cannot connect with ${SECRET}`);
   });
-  app.get("/whoami", async (request) => ({ project: request.auth?.projectId, version: request.microversion?.toString() ?? null }));
+  app.get("/whoami", async (request) => ({
+    project: request.auth?.projectId,
+    version: request.microversion?.toString() ?? null,
+  }));
   app.get("/public", { config: { public: true } }, async () => ({ ok: true }));
-  app.get("/gated", { config: { microversion: { min: mv?.min === "2.1" ? "2.53" : "1.20" } } }, async () => ({ ok: true }));
+  app.get("/gated", { config: { microversion: { min: mv?.min === "2.1" ? "2.53" : "1.20" } } }, async () => ({
+    ok: true,
+  }));
   return app;
 }
 

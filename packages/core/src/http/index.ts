@@ -30,10 +30,15 @@ export {
   type StaticIdentity,
 } from "./context.js";
 export { classify, type FaultSettings, sendFault } from "./error-handler.js";
-export { type Fault, type FaultRequest, httpLayerError, type RenderedFault, toFault } from "./fault.js";
 export type { StratusRouteConfig } from "./fastify-types.js";
-export { FAULT_FORMATTERS, type FaultFormatter, novaFaultName, PLACEMENT_DEFAULT_ERROR_CODE } from "./formatters/index.js";
-export { installShutdownHandlers, registerHealthcheck, type Closable, type ShutdownOptions } from "./lifecycle.js";
+export { type Fault, type FaultRequest, httpLayerError, type RenderedFault, toFault } from "./fault.js";
+export {
+  FAULT_FORMATTERS,
+  type FaultFormatter,
+  novaFaultName,
+  PLACEMENT_DEFAULT_ERROR_CODE,
+} from "./formatters/index.js";
+export { type Closable, installShutdownHandlers, registerHealthcheck, type ShutdownOptions } from "./lifecycle.js";
 export { type KitMessages, messagesFor } from "./messages.js";
 export {
   Microversion,
@@ -41,8 +46,8 @@ export {
   MicroversionConfigSchema,
   type MicroversionRange,
   microversionRange,
-  negotiate,
   type Negotiation,
+  negotiate,
   requestedVersion,
   versionHeaders,
 } from "./microversion.js";
@@ -54,8 +59,8 @@ export {
   novaPageLinks,
   type PageOf,
   type PageRequest,
-  pageRequest,
   PaginationQuerySchema,
+  pageRequest,
   queryWith,
 } from "./pagination.js";
 export {
@@ -67,6 +72,11 @@ export {
   type ServiceProfile,
   UPSTREAM_MICROVERSIONS,
 } from "./service-profile.js";
-export { explanationFor, statusFor, SUCCESS_STATUS, titleFor } from "./status-table.js";
+export { explanationFor, SUCCESS_STATUS, statusFor, titleFor } from "./status-table.js";
 export { pyRepr, type ValidationIssue, type ValidationLocation } from "./validation.js";
-export { registerVersionDiscovery, type VersionDocument, type VersionDocumentOptions, versionDocument } from "./versions.js";
+export {
+  registerVersionDiscovery,
+  type VersionDocument,
+  type VersionDocumentOptions,
+  versionDocument,
+} from "./versions.js";

@@ -52,7 +52,10 @@ export function installShutdownHandlers(apps: readonly Closable[], options: Shut
   let stopping = false;
 
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) return exit(1);
+    if (stopping) {
+      exit(1);
+      return;
+    }
     stopping = true;
     options.log?.info({ signal, apps: apps.length }, "shutting down: draining in-flight requests");
     let timer: NodeJS.Timeout | undefined;
@@ -63,7 +66,10 @@ export function installShutdownHandlers(apps: readonly Closable[], options: Shut
     const closed = Promise.allSettled(apps.map((app) => app.close()));
     void Promise.race([closed, timedOut]).then((outcome) => {
       clearTimeout(timer);
-      const failed = outcome === "timeout" ? ["timeout"] : outcome.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason));
+      const failed =
+        outcome === "timeout"
+          ? ["timeout"]
+          : outcome.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason));
       if (failed.length > 0) options.log?.error({ failed }, "shutdown incomplete");
       else options.log?.info({}, "shutdown complete");
       exit(failed.length > 0 ? 1 : 0);

@@ -55,7 +55,8 @@ const BASE: KitMessages = {
   internal: "The server has either erred or is incapable of performing the requested operation.",
   shuttingDown: "The server is currently unavailable. Please try again at a later time.",
   invalidVersion: (v) => `API Version String ${v} is of invalid format. Must be of format MajorNum.MinorNum.`,
-  versionNotAcceptable: (v, min, max) => `Version ${v} is not supported by the API. Minimum is ${min} and maximum is ${max}.`,
+  versionNotAcceptable: (v, min, max) =>
+    `Version ${v} is not supported by the API. Minimum is ${min} and maximum is ${max}.`,
   invalidInput: (issue) =>
     issue.path.length === 0 ? issue.reason : `Invalid input for field '${byPath(issue)}': ${issue.reason}`,
 };
@@ -73,7 +74,8 @@ const OVERRIDES: Readonly<Record<ServiceName, Partial<KitMessages>>> = {
     internal: "An unexpected error prevented the server from fulfilling your request.",
     invalidInput: (issue) => {
       const parentPath = issue.path.slice(0, -1).join("/");
-      if (!issue.present) return parentPath === "" ? issue.reason : `Invalid input for field '${parentPath}': ${issue.reason}`;
+      if (!issue.present)
+        return parentPath === "" ? issue.reason : `Invalid input for field '${parentPath}': ${issue.reason}`;
       return issue.path.length === 0 ? issue.reason : `Invalid input for field '${byPath(issue)}': ${issue.reason}`;
     },
   },
@@ -98,7 +100,9 @@ const OVERRIDES: Readonly<Record<ServiceName, Partial<KitMessages>>> = {
     invalidVersion: (v) => `invalid version string: ${v}`,
     versionNotAcceptable: (v) => `Unacceptable version header: ${v}`,
     invalidInput: (issue) =>
-      issue.location === "body" ? `JSON does not validate: ${issue.reason}` : `Invalid query string parameters: ${issue.reason}`,
+      issue.location === "body"
+        ? `JSON does not validate: ${issue.reason}`
+        : `Invalid query string parameters: ${issue.reason}`,
   },
   image: { malformedBody: () => "Malformed JSON in request body." },
   orchestration: {

@@ -38,15 +38,18 @@ export function pageRequest(query: Query, options: { readonly maxLimit?: number 
   const rawLimit = list(query["limit"])[0];
   let limit = maxLimit;
   if (rawLimit !== undefined) {
-    if (!/^\d+$/.test(rawLimit)) throw badRequest(`Invalid input for query parameters limit. Value: ${rawLimit}. Must be a non-negative integer.`);
+    if (!/^\d+$/.test(rawLimit))
+      throw badRequest(`Invalid input for query parameters limit. Value: ${rawLimit}. Must be a non-negative integer.`);
     limit = Math.min(Number(rawLimit), maxLimit);
   }
   const marker = list(query["marker"])[0] ?? null;
   if (marker === "") throw badRequest("Invalid input for query parameters marker. Value: . Must not be empty.");
   const sortKeys = list(query["sort_key"]);
   const dirs = list(query["sort_dir"]);
-  for (const d of dirs) if (d !== "asc" && d !== "desc") throw badRequest(`Invalid sort direction: ${d}. Must be 'asc' or 'desc'.`);
-  if (dirs.length > Math.max(sortKeys.length, 1)) throw badRequest("The number of sort_keys and sort_dirs must be same.");
+  for (const d of dirs)
+    if (d !== "asc" && d !== "desc") throw badRequest(`Invalid sort direction: ${d}. Must be 'asc' or 'desc'.`);
+  if (dirs.length > Math.max(sortKeys.length, 1))
+    throw badRequest("The number of sort_keys and sort_dirs must be same.");
   const sortDirs = (sortKeys.length === 0 ? dirs : sortKeys.map((_, i) => dirs[i] ?? "asc")) as ("asc" | "desc")[];
   return { limit, marker, sortKeys, sortDirs };
 }
@@ -88,13 +91,19 @@ function nextHref<T>(page: PageOf<T>): string | null {
 }
 
 /** Nova/Cinder: `{ "<collection>_links": [{rel: "next", href}] }` on a full page, `{}` otherwise. */
-export function novaPageLinks<T>(collection: string, page: PageOf<T>): Record<string, Array<{ rel: "next"; href: string }>> {
+export function novaPageLinks<T>(
+  collection: string,
+  page: PageOf<T>,
+): Record<string, Array<{ rel: "next"; href: string }>> {
   const href = nextHref(page);
   return href === null ? {} : { [`${collection}_links`]: [{ rel: "next", href }] };
 }
 
 /** Neutron: `{ "<collection>_links": [...] }` with `next` on a full page and `previous` after a marker. */
-export function neutronPageLinks<T>(collection: string, page: PageOf<T>): Record<string, Array<{ rel: "next" | "previous"; href: string }>> {
+export function neutronPageLinks<T>(
+  collection: string,
+  page: PageOf<T>,
+): Record<string, Array<{ rel: "next" | "previous"; href: string }>> {
   const links: Array<{ rel: "next" | "previous"; href: string }> = [];
   const next = nextHref(page);
   if (next !== null) links.push({ rel: "next", href: next });

@@ -8,10 +8,10 @@ import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fast
 import { isRequestId } from "../ids.js";
 import type { Authenticator } from "./context.js";
 import { tokenRejection } from "./error-handler.js";
+import type { StratusRouteConfig } from "./fastify-types.js";
 import { httpLayerError } from "./fault.js";
 import type { KitMessages } from "./messages.js";
 import { Microversion, type MicroversionRange, negotiate, versionHeaders } from "./microversion.js";
-import type { StratusRouteConfig } from "./fastify-types.js";
 import type { ServiceProfile } from "./service-profile.js";
 
 /** What the hook needs; built once per app. */
@@ -45,9 +45,16 @@ export function requestHook(settings: RequestHookSettings, config: StratusRouteC
   const byHeader = new Map<string, { version: Microversion; headers: Record<string, string> }>();
 
   function negotiateVersion(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    if (!versioned || range === undefined) return done();
+    if (!versioned || range === undefined) {
+      done();
+      return;
+    }
     const raw = request.headers["openstack-api-version"];
-    const cacheKey = typeof raw === "string" && (range.legacyHeader === undefined || request.headers[range.legacyHeaderKey] === undefined) ? raw : undefined;
+    const cacheKey =
+      typeof raw === "string" &&
+      (range.legacyHeader === undefined || request.headers[range.legacyHeaderKey] === undefined)
+        ? raw
+        : undefined;
     let hit = cacheKey === undefined ? undefined : byHeader.get(cacheKey);
     if (hit === undefined) {
       const result = negotiate(request.headers, range);
@@ -60,7 +67,8 @@ export function requestHook(settings: RequestHookSettings, config: StratusRouteC
             : httpLayerError("not_acceptable", messages.versionNotAcceptable(result.requested, lo, hi), {
                 details: { minVersion: lo, maxVersion: hi },
               });
-        return done(err);
+        done(err);
+        return;
       }
       const headers = versionHeaders(range, result.version);
       if (vary !== undefined) headers["vary"] = `${vary}, ${headers["vary"] ?? ""}`;
@@ -70,7 +78,8 @@ export function requestHook(settings: RequestHookSettings, config: StratusRouteC
     request.microversion = hit.version;
     reply.headers(hit.headers);
     if ((min !== null && !hit.version.atLeast(min)) || (max !== null && !hit.version.atMost(max))) {
-      return done(httpLayerError("not_found", messages.routeNotFound));
+      done(httpLayerError("not_found", messages.routeNotFound));
+      return;
     }
     done();
   }
@@ -86,15 +95,25 @@ export function requestHook(settings: RequestHookSettings, config: StratusRouteC
     }
     if (settings.isClosing()) {
       reply.header("connection", "close");
-      return done(httpLayerError("backend_unavailable", messages.shuttingDown));
+      done(httpLayerError("backend_unavailable", messages.shuttingDown));
+      return;
     }
-    if (isPublic) return negotiateVersion(request, reply, done);
-    if (authenticator === undefined) return done(tokenRejection());
+    if (isPublic) {
+      negotiateVersion(request, reply, done);
+      return;
+    }
+    if (authenticator === undefined) {
+      done(tokenRejection());
+      return;
+    }
     authenticator
       .authenticate({ headers: request.headers, requestId: request.id, globalRequestId: request.globalRequestId })
       .then(
         (context) => {
-          if (context === null) return done(tokenRejection());
+          if (context === null) {
+            done(tokenRejection());
+            return;
+          }
           request.auth = context;
           negotiateVersion(request, reply, done);
         },

@@ -7,13 +7,13 @@ interface IndexedRoute {
   readonly methods: Set<string>;
 }
 
-const escape = (s: string): string => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (s: string): string => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
 
 /** Turns a Fastify path (`/servers/:id`, `/files/*`) into an anchored regular expression. */
 export function pathPattern(url: string): RegExp {
   const source = url
     .split("/")
-    .map((part) => (part.startsWith(":") ? "[^/]+" : part === "*" ? ".*" : escape(part)))
+    .map((part) => (part.startsWith(":") ? "[^/]+" : part === "*" ? ".*" : escapeRegExp(part)))
     .join("/");
   return new RegExp(`^${source}/?$`);
 }

@@ -47,13 +47,21 @@ const JSON_TYPES: Readonly<Record<string, string>> = { int: "integer", bigint: "
 function at(root: unknown, path: readonly (string | number)[]): { present: boolean; value: unknown } {
   let node: unknown = root;
   for (const key of path) {
-    if (node === null || typeof node !== "object" || !Object.hasOwn(node, key)) return { present: false, value: undefined };
+    if (node === null || typeof node !== "object" || !Object.hasOwn(node, key))
+      return { present: false, value: undefined };
     node = (node as Record<string | number, unknown>)[key];
   }
   return { present: true, value: node };
 }
 
-function reasonFor(code: string, params: Record<string, unknown>, last: string, present: boolean, value: unknown, fallback: string): string {
+function reasonFor(
+  code: string,
+  params: Record<string, unknown>,
+  last: string,
+  present: boolean,
+  value: unknown,
+  fallback: string,
+): string {
   const repr = pyRepr(value);
   switch (code) {
     case "invalid_type":
@@ -90,7 +98,14 @@ export function validationIssueOf(err: unknown, request: RequestParts): Validati
   const context = (err as { validationContext?: string }).validationContext;
   const location: ValidationLocation =
     context === "querystring" || context === "params" || context === "headers" ? context : "body";
-  const root = location === "body" ? request.body : location === "querystring" ? request.query : location === "params" ? request.params : request.headers;
+  const root =
+    location === "body"
+      ? request.body
+      : location === "querystring"
+        ? request.query
+        : location === "params"
+          ? request.params
+          : request.headers;
   const path = first.instancePath
     .split("/")
     .slice(1)
@@ -100,5 +115,12 @@ export function validationIssueOf(err: unknown, request: RequestParts): Validati
   const parent = at(root, path.slice(0, -1)).value;
   const params = (first.params ?? {}) as Record<string, unknown>;
   const last = String(path.at(-1) ?? location);
-  return { location, path, present, value, parent, reason: reasonFor(first.keyword, params, last, present, value, first.message ?? "invalid") };
+  return {
+    location,
+    path,
+    present,
+    value,
+    parent,
+    reason: reasonFor(first.keyword, params, last, present, value, first.message ?? "invalid"),
+  };
 }

@@ -42,18 +42,40 @@ export function versionDocument(service: ServiceName, options: VersionDocumentOp
         links: [self(v3)],
         "media-types": [{ base: "application/json", type: "application/vnd.openstack.identity-v3+json" }],
       };
-      return { status: SUCCESS_STATUS.multipleChoices, body: { versions: { values: [value] } }, headers: { location: v3 } };
+      return {
+        status: SUCCESS_STATUS.multipleChoices,
+        body: { versions: { values: [value] } },
+        headers: { location: v3 },
+      };
     }
     case "compute": {
       const { min, max } = range(UPSTREAM_MICROVERSIONS.compute);
       const versions = [
-        { id: "v2.0", status: "DEPRECATED", version: "", min_version: "", updated: "2025-07-04T12:00:00Z", links: [self(`${base}/v2/`)] },
-        { id: "v2.1", status: "CURRENT", version: max, min_version: min, updated: "2013-07-23T11:33:21Z", links: [self(`${base}/v2.1/`)] },
+        {
+          id: "v2.0",
+          status: "DEPRECATED",
+          version: "",
+          min_version: "",
+          updated: "2025-07-04T12:00:00Z",
+          links: [self(`${base}/v2/`)],
+        },
+        {
+          id: "v2.1",
+          status: "CURRENT",
+          version: max,
+          min_version: min,
+          updated: "2013-07-23T11:33:21Z",
+          links: [self(`${base}/v2.1/`)],
+        },
       ];
       return { status: SUCCESS_STATUS.ok, body: { versions }, headers: {} };
     }
     case "network":
-      return { status: SUCCESS_STATUS.ok, body: { versions: [{ id: "v2.0", status: "CURRENT", links: [self(`${base}/v2.0/`)] }] }, headers: {} };
+      return {
+        status: SUCCESS_STATUS.ok,
+        body: { versions: [{ id: "v2.0", status: "CURRENT", links: [self(`${base}/v2.0/`)] }] },
+        headers: {},
+      };
     case "block": {
       const { min, max } = range(UPSTREAM_MICROVERSIONS.block);
       const v3 = {
@@ -69,7 +91,11 @@ export function versionDocument(service: ServiceName, options: VersionDocumentOp
     }
     case "image": {
       // Glance's list with image_cache_dir and enabled_backends unset, in Glance's own order.
-      const ids: Array<[string, string]> = [["2.15", "SUPPORTED"], ["2.9", "SUPPORTED"], ["2.17", "CURRENT"]];
+      const ids: Array<[string, string]> = [
+        ["2.15", "SUPPORTED"],
+        ["2.9", "SUPPORTED"],
+        ["2.17", "CURRENT"],
+      ];
       for (let minor = 7; minor >= 0; minor--) ids.push([`2.${minor}`, "SUPPORTED"]);
       const versions = ids.map(([id, status]) => ({ id: `v${id}`, status, links: [self(`${base}/v2/`)] }));
       return { status: SUCCESS_STATUS.multipleChoices, body: { versions }, headers: {} };
@@ -90,7 +116,11 @@ export function versionDocument(service: ServiceName, options: VersionDocumentOp
 }
 
 /** Serves `versionDocument(service, options)` at `GET /`, public (Placement's is microversioned, as upstream). */
-export function registerVersionDiscovery(app: FastifyInstance, service: ServiceName, options: VersionDocumentOptions): void {
+export function registerVersionDiscovery(
+  app: FastifyInstance,
+  service: ServiceName,
+  options: VersionDocumentOptions,
+): void {
   const doc = versionDocument(service, options);
   const body = JSON.stringify(doc.body);
   app.get("/", { config: { public: true, unversioned: service !== "placement" } }, (_request, reply) =>

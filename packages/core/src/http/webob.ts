@@ -13,7 +13,9 @@ export interface WebobRequest {
   readonly contentType: string | undefined;
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: webob's template text, not ours
 const HTTP_ACCEPT = "${HTTP_ACCEPT}"; // webob's safe_substitute leaves a missing variable as written
+// biome-ignore lint/suspicious/noTemplateCurlyInString: as above
 const CONTENT_TYPE = "${CONTENT_TYPE}";
 
 /** webob's body before tag stripping: the status's template filled with explanation and detail. */
@@ -75,12 +77,24 @@ const escapeHtml = (s: string): string =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 /** webob's text/html page for an error (`status` is the full line, e.g. `404 Not Found`). */
-export function webobHtml(statusLine: string, explanation: string, detail: string, status: number, req: WebobRequest): string {
+export function webobHtml(
+  statusLine: string,
+  explanation: string,
+  detail: string,
+  status: number,
+  req: WebobRequest,
+): string {
   const body = webobBody(status, escapeHtml(explanation), escapeHtml(detail), req);
   return `<html>\n <head>\n  <title>${statusLine}</title>\n </head>\n <body>\n  <h1>${statusLine}</h1>\n  ${body}\n </body>\n</html>`;
 }
 
 /** webob's text/plain rendering: the status line, a blank line, the stripped body. */
-export function webobPlain(statusLine: string, explanation: string, detail: string, status: number, req: WebobRequest): string {
+export function webobPlain(
+  statusLine: string,
+  explanation: string,
+  detail: string,
+  status: number,
+  req: WebobRequest,
+): string {
   return `${statusLine}\n\n${stripTags(webobBody(status, explanation, detail, req))}`;
 }

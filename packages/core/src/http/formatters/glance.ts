@@ -12,13 +12,25 @@ export const glanceFaults: FaultFormatter = {
     const statusLine = `${fault.status} ${fault.title}`;
     switch (webobRendering(request.accept)) {
       case "json": {
-        const body = { message: webobBody(fault.status, fault.message, "", request), code: statusLine, title: fault.title };
+        const body = {
+          message: webobBody(fault.status, fault.message, "", request),
+          code: statusLine,
+          title: fault.title,
+        };
         return { contentType: JSON_TYPE, body: JSON.stringify(body), headers: {} };
       }
       case "html":
-        return { contentType: "text/html; charset=UTF-8", body: webobHtml(statusLine, fault.message, "", fault.status, request), headers: {} };
+        return {
+          contentType: "text/html; charset=UTF-8",
+          body: webobHtml(statusLine, fault.message, "", fault.status, request),
+          headers: {},
+        };
       case "plain":
-        return { contentType: "text/plain; charset=UTF-8", body: webobPlain(statusLine, fault.message, "", fault.status, request), headers: {} };
+        return {
+          contentType: "text/plain; charset=UTF-8",
+          body: webobPlain(statusLine, fault.message, "", fault.status, request),
+          headers: {},
+        };
     }
   },
 };

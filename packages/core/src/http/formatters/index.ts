@@ -7,10 +7,10 @@ import { novaFaults } from "./nova.js";
 import { placementFaults } from "./placement.js";
 import type { FaultFormatter } from "./types.js";
 
-export type { FaultFormatter } from "./types.js";
 export { keystoneFaults } from "./keystone.js";
 export { novaFaultName } from "./nova.js";
 export { PLACEMENT_DEFAULT_ERROR_CODE } from "./placement.js";
+export type { FaultFormatter } from "./types.js";
 
 /** One formatter per service (Cinder shares Nova's). */
 export const FAULT_FORMATTERS: Readonly<Record<ServiceName, FaultFormatter>> = {

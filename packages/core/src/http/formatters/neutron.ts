@@ -23,7 +23,9 @@ export const neutronFaults: FaultFormatter = {
   render(fault: Fault) {
     const type =
       detailString(fault, "type") ??
-      (fault.fromHttpLayer || fault.code === "internal" ? webobClassName(fault) : (TYPES[fault.code] ?? webobClassName(fault)));
+      (fault.fromHttpLayer || fault.code === "internal"
+        ? webobClassName(fault)
+        : (TYPES[fault.code] ?? webobClassName(fault)));
     const key = fault.code === "not_implemented" ? "NotImplementedError" : "NeutronError";
     const body = { [key]: { type, message: fault.message, detail: detailString(fault, "detail") ?? "" } };
     return { contentType: JSON_TYPE, body: JSON.stringify(body), headers: {} };
