@@ -8,5 +8,11 @@ import { openDatabase } from "./database.js";
 const dir = mkdtempSync(join(tmpdir(), "stratus-db-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runDbContract(() => openDatabase({ engine: "sqlite", path: ":memory:" }), { label: "SQLite :memory:" });
-runDbContract(() => openDatabase({ engine: "sqlite", path: join(dir, "contract.db") }), { label: "SQLite file" });
+runDbContract(() => openDatabase({ engine: "sqlite", path: ":memory:" }), {
+  label: "SQLite :memory:",
+  concurrentWriters: false,
+});
+runDbContract(() => openDatabase({ engine: "sqlite", path: join(dir, "contract.db") }), {
+  label: "SQLite file",
+  concurrentWriters: false,
+});
