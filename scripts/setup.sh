@@ -27,7 +27,7 @@ apt_install() { # installs the named packages that are not installed yet
   say "apt-get install ${missing[*]}"
   if [ $apt_updated = 0 ]; then as_root apt-get update -qq; apt_updated=1; fi
   # no systemd here: keep package scripts from trying to start services
-  as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 apt_install "${DEB_PACKAGES[@]}"
 
