@@ -24,6 +24,14 @@ export interface RequestContext {
   readonly globalRequestId: string | null;
   /** The `X-Auth-Token` the request carried (pass it on to other services; never log it). */
   readonly authToken: string;
+  /** The domain of the user (policy's `user_domain_id`), when the authenticator knows it. */
+  readonly userDomainId?: string | null;
+  /** The domain of the scoped project (policy's `project_domain_id`), when known. */
+  readonly projectDomainId?: string | null;
+  /** Whether the token is scoped to the deployment's admin project (policy's `is_admin_project`). */
+  readonly isAdminProject?: boolean;
+  /** Token facts a service may need (audit ids, expiry, auth methods), when the authenticator has them. */
+  readonly token?: { readonly auditIds: readonly string[]; readonly expiresAt: string; readonly methods: readonly string[] };
 }
 
 /** What an authenticator sees of a request. */
