@@ -41,7 +41,11 @@ export class LocalTokenAuthenticator implements Authenticator {
       requestId: request.requestId,
       globalRequestId: request.globalRequestId,
       authToken: token,
-      token: { auditIds: validated.facts.auditIds, expiresAt: t["expires_at"] as string, methods: validated.facts.methods },
+      token: {
+        auditIds: validated.facts.auditIds,
+        expiresAt: t["expires_at"] as string,
+        methods: validated.facts.methods,
+      },
     };
   }
 }

@@ -69,7 +69,8 @@ export function renderToken(input: RenderInput): TokenBody {
       token["roles"] = roles;
       if (input.adminProject) {
         token["is_admin_project"] =
-          input.project?.name === input.adminProject.name && input.projectDomain?.name === input.adminProject.domainName;
+          input.project?.name === input.adminProject.name &&
+          input.projectDomain?.name === input.adminProject.domainName;
       }
       break;
     }

@@ -15,7 +15,12 @@ export const AuthRequestBody = z.object({
       password: z.object({ user: UserRef.extend({ password: z.string() }) }).optional(),
       token: z.object({ id: z.string().min(1) }).optional(),
       application_credential: z
-        .object({ id: z.string().optional(), name: z.string().optional(), secret: z.string(), user: UserRef.optional() })
+        .object({
+          id: z.string().optional(),
+          name: z.string().optional(),
+          secret: z.string(),
+          user: UserRef.optional(),
+        })
         .optional(),
     }),
     scope: z
@@ -23,7 +28,11 @@ export const AuthRequestBody = z.object({
         z.literal("unscoped"),
         z.object({
           project: z
-            .object({ id: z.string().min(1).optional(), name: z.string().min(1).optional(), domain: DomainRef.optional() })
+            .object({
+              id: z.string().min(1).optional(),
+              name: z.string().min(1).optional(),
+              domain: DomainRef.optional(),
+            })
             .optional(),
           domain: DomainRef.optional(),
           system: z.object({ all: z.literal(true) }).optional(),

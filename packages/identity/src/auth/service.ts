@@ -9,9 +9,18 @@
  * never serve a revoked token or stale roles.
  */
 import { badRequest, notFound, unauthorized } from "@stratus/core/errors";
-import type { AuthRequest } from "./request-body.js";
-import type { AuthCatalog, AuthRoles, AuthScopes, AuthUsers, TokenFacts, TokenMinter, TokenScope, TokenUser } from "./ports.js";
+import type {
+  AuthCatalog,
+  AuthRoles,
+  AuthScopes,
+  AuthUsers,
+  TokenFacts,
+  TokenMinter,
+  TokenScope,
+  TokenUser,
+} from "./ports.js";
 import { renderToken, type TokenBody } from "./render.js";
+import type { AuthRequest } from "./request-body.js";
 
 export interface AuthServiceOptions {
   /** Token lifetime in seconds (Keystone's [token] expiration, default 3600). */
@@ -196,7 +205,12 @@ export class AuthService {
     return { facts, body: await this.#render(facts, user, roles, includeCatalog) };
   }
 
-  async #render(facts: TokenFacts, user: TokenUser, roles: Awaited<ReturnType<AuthRoles["effectiveRoles"]>>, includeCatalog: boolean) {
+  async #render(
+    facts: TokenFacts,
+    user: TokenUser,
+    roles: Awaited<ReturnType<AuthRoles["effectiveRoles"]>>,
+    includeCatalog: boolean,
+  ) {
     const { scope } = facts;
     const userDomain = await this.deps.scopes.getDomain(user.domainId);
     const project = scope.kind === "project" ? await this.deps.scopes.getProject(scope.projectId) : undefined;
@@ -207,16 +221,27 @@ export class AuthService {
         ? await this.deps.catalog.catalogFor(user.id, scope.kind === "project" ? scope.projectId : null)
         : undefined;
     const appCredential =
-      facts.appCredentialId === null ? undefined : await this.deps.users.getApplicationCredential(facts.appCredentialId);
+      facts.appCredentialId === null
+        ? undefined
+        : await this.deps.users.getApplicationCredential(facts.appCredentialId);
     return renderToken({ facts, user, userDomain, project, projectDomain, domain, roles, catalog, appCredential });
   }
 
-  async #passwordUser(ref: { id?: string | undefined; name?: string | undefined; domain?: { id?: string | undefined; name?: string | undefined } | undefined; password: string }): Promise<TokenUser> {
+  async #passwordUser(ref: {
+    id?: string | undefined;
+    name?: string | undefined;
+    domain?: { id?: string | undefined; name?: string | undefined } | undefined;
+    password: string;
+  }): Promise<TokenUser> {
     const found = await this.#lookupUser(ref);
     return this.deps.users.checkPassword(found.id, ref.password);
   }
 
-  async #lookupUser(ref: { id?: string | undefined; name?: string | undefined; domain?: { id?: string | undefined; name?: string | undefined } | undefined }): Promise<TokenUser> {
+  async #lookupUser(ref: {
+    id?: string | undefined;
+    name?: string | undefined;
+    domain?: { id?: string | undefined; name?: string | undefined } | undefined;
+  }): Promise<TokenUser> {
     if (ref.id) {
       const u = await this.deps.users.getUser(ref.id);
       if (!u) throw unauthorized(AUTH_FAILED);
@@ -249,14 +274,21 @@ export class AuthService {
     return this.deps.users.checkApplicationCredential({ name: ref.name, userId: owner.id }, ref.secret);
   }
 
-  async #requestedScope(requested: AuthRequest["scope"], user: TokenUser, inherited: TokenScope | undefined): Promise<TokenScope> {
+  async #requestedScope(
+    requested: AuthRequest["scope"],
+    user: TokenUser,
+    inherited: TokenScope | undefined,
+  ): Promise<TokenScope> {
     if (requested === "unscoped") return { kind: "unscoped" };
     if (requested === undefined) {
       if (inherited && inherited.kind !== "unscoped") return inherited;
       return this.#defaultScope(user);
     }
-    const given = [requested.project, requested.domain, requested.system, requested["OS-TRUST:trust"]].filter((x) => x !== undefined);
-    if (given.length > 1) throw badRequest("Scoping to more than one of project, domain, system and trust is not allowed.");
+    const given = [requested.project, requested.domain, requested.system, requested["OS-TRUST:trust"]].filter(
+      (x) => x !== undefined,
+    );
+    if (given.length > 1)
+      throw badRequest("Scoping to more than one of project, domain, system and trust is not allowed.");
     if (requested["OS-TRUST:trust"]) throw unauthorized("Trusts are not supported by this deployment.");
     if (requested.system) return { kind: "system" };
     if (requested.domain) {
@@ -273,7 +305,9 @@ export class AuthService {
       if (p.id) project = await this.deps.scopes.getProject(p.id);
       else {
         if (!p.domain) throw badRequest(expecting("domain", "project"));
-        const d = p.domain.id ? await this.deps.scopes.getDomain(p.domain.id) : await this.deps.scopes.findDomain(p.domain.name ?? "");
+        const d = p.domain.id
+          ? await this.deps.scopes.getDomain(p.domain.id)
+          : await this.deps.scopes.findDomain(p.domain.name ?? "");
         if (!d || !d.enabled) throw unauthorized(`Could not find domain: ${p.domain.id ?? p.domain.name}.`);
         project = await this.deps.scopes.findProject(p.name ?? "", d.id);
       }

@@ -22,7 +22,8 @@ export interface AuthRouteDeps {
 }
 
 const TokenQuery = z.object({ nocatalog: z.string().optional(), allow_expired: z.string().optional() });
-const isTrue = (v: string | undefined) => v !== undefined && ["1", "true", "yes", "on", "y", "t"].includes(v.toLowerCase());
+const isTrue = (v: string | undefined) =>
+  v !== undefined && ["1", "true", "yes", "on", "y", "t"].includes(v.toLowerCase());
 
 const scopeView = (s: TokenScopeTarget, kind: "projects" | "domains", request: FastifyRequest) =>
   withSelfLink(request, kind, {
@@ -84,19 +85,30 @@ export function registerAuthRoutes(app: ServiceApp, deps: AuthRouteDeps): void {
     authorizer.enforce("identity:get_auth_catalog", creds(request), {});
     const { userId, projectId } = request.auth!;
     if (!projectId) throw forbidden("A project-scoped token is required to produce a service catalog.");
-    return { catalog: await deps.catalog.catalogFor(userId ?? "", projectId), links: { self: `${baseUrl(request)}/v3/auth/catalog` } };
+    return {
+      catalog: await deps.catalog.catalogFor(userId ?? "", projectId),
+      links: { self: `${baseUrl(request)}/v3/auth/catalog` },
+    };
   });
   app.get("/v3/auth/projects", async (request) => {
     authorizer.enforce("identity:get_auth_projects", creds(request), {});
     const userId = request.auth!.userId ?? "";
     const projects = await deps.roles.projectsOf(userId, await deps.users.groupIdsOfUser(userId));
-    return collectionBody(request, "projects", projects.map((p) => scopeView(p, "projects", request)));
+    return collectionBody(
+      request,
+      "projects",
+      projects.map((p) => scopeView(p, "projects", request)),
+    );
   });
   app.get("/v3/auth/domains", async (request) => {
     authorizer.enforce("identity:get_auth_domains", creds(request), {});
     const userId = request.auth!.userId ?? "";
     const domains = await deps.roles.domainsOf(userId, await deps.users.groupIdsOfUser(userId));
-    return collectionBody(request, "domains", domains.map((d) => scopeView(d, "domains", request)));
+    return collectionBody(
+      request,
+      "domains",
+      domains.map((d) => scopeView(d, "domains", request)),
+    );
   });
   app.get("/v3/auth/system", async (request) => {
     authorizer.enforce("identity:get_auth_system", creds(request), {});
