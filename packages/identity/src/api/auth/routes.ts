@@ -58,7 +58,7 @@ export function registerAuthRoutes(app: ServiceApp, deps: AuthRouteDeps): void {
       allowExpired: isTrue(query.allow_expired),
       includeCatalog: query.nocatalog === undefined,
     });
-    authorizer.enforce(rule, creds(request), { token: { user_id: validated.facts.userId } });
+    authorizer.enforce(rule, creds(request), { "target.token.user_id": validated.facts.userId });
     return { token, validated };
   };
   app.get(
@@ -76,7 +76,7 @@ export function registerAuthRoutes(app: ServiceApp, deps: AuthRouteDeps): void {
   app.delete("/v3/auth/tokens", async (request, reply) => {
     const token = subjectToken(request);
     const validated = await auth.validate(token, { includeCatalog: false });
-    authorizer.enforce("identity:revoke_token", creds(request), { token: { user_id: validated.facts.userId } });
+    authorizer.enforce("identity:revoke_token", creds(request), { "target.token.user_id": validated.facts.userId });
     await auth.revoke(token);
     return reply.code(204).send();
   });
