@@ -13,9 +13,12 @@ export interface TokenBody {
   };
 }
 
-/** Keystone's timestamps: ISO 8601 in UTC with microseconds (`2026-11-22T05:00:00.000000Z`). */
+/**
+ * Keystone's token timestamps: ISO 8601 in UTC, whole seconds written with six zero decimals
+ * (`2026-11-22T05:00:00.000000Z`), as a real Keystone renders them.
+ */
 export function keystoneTime(date: Date): string {
-  return `${date.toISOString().slice(0, 23)}000Z`;
+  return `${date.toISOString().slice(0, 19)}.000000Z`;
 }
 
 export interface RenderInput {
