@@ -3,6 +3,7 @@
  * parses nothing and, for string-valued targets and credentials, allocates nothing (role names are
  * lower-cased once per roles array, in a WeakMap).
  */
+import { internal } from "@stratus/core/errors";
 import type { PolicyCredentials } from "../ports.js";
 import type { GenericCheck, PolicyCheck, RoleCheck } from "./check.js";
 import { compileTemplate, type MatchTemplate, pyLiteral, pyStr, renderTemplate } from "./python-values.js";
@@ -31,7 +32,8 @@ function roleSet(credentials: PolicyCredentials): ReadonlySet<string> | undefine
 
 /**
  * Compiles `check`; `rule:` references go through `resolveRule`, which the rule set answers with
- * an indirection to the referenced rule's compiled closure.
+ * the referenced rule's compiled closure. Throws `internal` for a hand-built leaf whose match is
+ * not a valid template (parsed trees never have one).
  */
 export function compileCheck(check: PolicyCheck, resolveRule: (name: string) => CompiledCheck): CompiledCheck {
   switch (check.type) {
@@ -80,7 +82,7 @@ function compileJunction(type: "and" | "or", parts: readonly CompiledCheck[]): C
 function templateOf(match: string): MatchTemplate {
   const template = compileTemplate(match);
   // The parser has already rejected bad templates; this guards trees built by hand.
-  if ("reason" in template) throw new Error(`invalid match "${match}": ${template.reason}`);
+  if ("reason" in template) throw internal(`Invalid policy check match "${match}": ${template.reason}`);
   return template;
 }
 

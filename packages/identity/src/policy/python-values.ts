@@ -60,7 +60,9 @@ export type MatchTemplate =
 
 /** Why a match can't be a template, with the offset of the offending `%` in `match`. */
 export interface TemplateError {
+  /** Offset of the offending `%` within the match. */
   readonly offset: number;
+  /** What is wrong there. */
   readonly reason: string;
 }
 

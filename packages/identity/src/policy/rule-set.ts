@@ -27,22 +27,31 @@ export interface PolicyWarning {
 
 /** What a rule set is built from. */
 export interface RuleSetInput {
+  /** The registered defaults; a name registered twice is rejected. */
   readonly defaults: readonly PolicyRuleDefault[];
+  /** The operator's rules, which win over the defaults. */
   readonly fileRules: PolicyFileRules;
+  /** When true, deprecated checks are not OR-ed into the new defaults. */
   readonly enforceNewDefaults: boolean;
+  /** Receives load-time warnings (deprecations). */
   readonly warn: (warning: PolicyWarning) => void;
 }
 
 /** A registered rule's scope types, and how oslo names the rule in messages (`"name": "check_str"`). */
 export interface RuleScope {
+  /** The scopes the rule's operation is meant for; empty means any. */
   readonly scopeTypes: readonly string[];
+  /** `"name": "check_str"`, as oslo's InvalidScope and scope warnings print the rule. */
   readonly label: string;
 }
 
 /** The loaded rules: trees (for `toString()`), closures (for enforcing), registered scope types. */
 export interface RuleSet {
+  /** Every effective rule as a tree, by name (file rules first, then the defaults). */
   readonly checks: ReadonlyMap<string, PolicyCheck>;
+  /** The same rules compiled; `rule:` references are already bound to the referenced closures. */
   readonly compiled: ReadonlyMap<string, CompiledCheck>;
+  /** Scope types of the registered defaults (file-only rules have none). */
   readonly scopes: ReadonlyMap<string, RuleScope>;
 }
 
