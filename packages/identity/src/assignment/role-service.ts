@@ -4,7 +4,6 @@
  */
 import { newHexId } from "@stratus/core";
 import { badRequest, StratusError } from "@stratus/core/errors";
-import type { ResourceService } from "../resource/service.js";
 import {
   impliedRoleConflict,
   impliedRoleNotFound,
@@ -47,7 +46,6 @@ export class RoleService {
 
   constructor(
     private readonly repo: RoleRepository,
-    private readonly resources: ResourceService,
     options: RoleServiceOptions = {},
   ) {
     this.prohibited = options.prohibitedImpliedRoles ?? ["admin"];
@@ -71,10 +69,9 @@ export class RoleService {
     return [...new Set(ids)].flatMap((id) => all.get(id) ?? []);
   }
 
-  /** Creates a role; throws 404 (as 400 at the API) for an unknown domain, 409 for a taken name. */
+  /** Creates a role; throws 409 for a taken name. Like Keystone, does not check that the domain exists. */
   async createRole(input: RoleCreate): Promise<Role> {
     const domainId = input.domainId ?? null;
-    if (domainId !== null) await this.resources.getDomain(domainId);
     const role: Role = {
       id: input.id ?? newHexId(),
       name: input.name,

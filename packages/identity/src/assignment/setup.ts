@@ -35,7 +35,7 @@ export function createResourceAssignmentServices(
   options: ResourceServiceOptions & RoleServiceOptions & { readonly snapshotMaxAgeMs?: number } = {},
 ): ResourceAssignmentServices {
   const resources = new ResourceService(new SqlProjectRepository(db as Database<ResourceSchema>), options);
-  const roles = new RoleService(new SqlRoleRepository(db as Database<AssignmentSchema>), resources, options);
+  const roles = new RoleService(new SqlRoleRepository(db as Database<AssignmentSchema>), options);
   const assignments = new AssignmentService({
     assignments: new SqlAssignmentRepository(db as Database<AssignmentSchema>),
     roles,

@@ -3,9 +3,8 @@
  * roles, implication rules and the project hierarchy. Built from one read of each table, then
  * answered without I/O; the assignment service rebuilds it after any change (see service.ts).
  */
-import { parentsOf, subtreeOf } from "../resource/hierarchy.js";
+import { indexChildren, parentsOf, subtreeOf } from "../resource/hierarchy.js";
 import type { Project } from "../resource/model.js";
-import { indexChildren } from "../resource/service.js";
 import type { Assignment, ImpliedRule, Role } from "./model.js";
 
 const push = <K, V>(map: Map<K, V[]>, key: K, value: V) => {

@@ -64,3 +64,15 @@ export function subtreeAsIds(rootId: string, subtree: readonly Project[]): IdTre
   };
   return walk(rootId);
 }
+
+/** A children lookup over a list of projects. */
+export function indexChildren(all: readonly Project[]): (id: string) => readonly Project[] {
+  const byParent = new Map<string, Project[]>();
+  for (const p of all) {
+    if (p.parentId === null) continue;
+    const list = byParent.get(p.parentId) ?? [];
+    list.push(p);
+    byParent.set(p.parentId, list);
+  }
+  return (id) => byParent.get(id) ?? [];
+}

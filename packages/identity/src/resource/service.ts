@@ -5,7 +5,7 @@
 import { newHexId } from "@stratus/core";
 import { StratusError } from "@stratus/core/errors";
 import type { ResourceEvents } from "./events.js";
-import { type IdTree, parentsAsIds, parentsOf, subtreeAsIds, subtreeOf } from "./hierarchy.js";
+import { type IdTree, indexChildren, parentsAsIds, parentsOf, subtreeAsIds, subtreeOf } from "./hierarchy.js";
 import { Listeners } from "./listeners.js";
 import {
   domainNotFound,
@@ -332,16 +332,4 @@ export class ResourceService {
       await this.events.emit("projects.changed", { projectId: p.id });
     }
   }
-}
-
-/** A children lookup over a list of projects. */
-export function indexChildren(all: readonly Project[]): (id: string) => readonly Project[] {
-  const byParent = new Map<string, Project[]>();
-  for (const p of all) {
-    if (p.parentId === null) continue;
-    const list = byParent.get(p.parentId) ?? [];
-    list.push(p);
-    byParent.set(p.parentId, list);
-  }
-  return (id) => byParent.get(id) ?? [];
 }
