@@ -113,7 +113,12 @@ export async function createIdentity(options: IdentityOptions) {
         return { id: r.id, name: r.name, domain_id: r.domainId };
       },
     },
-    cipher: new FernetCredentialCipher(credentialKeys.fernetKeys() as never),
+    // Keystone's key text: url-safe base64 of signing || encryption key, padded (its key hash reads it)
+    cipher: new FernetCredentialCipher(
+      credentialKeys
+        .fernetKeys()
+        .map((k) => Buffer.concat([k.signingKey, k.encryptionKey]).toString("base64").replaceAll("+", "-").replaceAll("/", "_")),
+    ),
     ...(options.users === undefined ? {} : { options: options.users }),
   });
   const area = usersArea;

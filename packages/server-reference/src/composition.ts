@@ -8,6 +8,7 @@ import { createLogger, type Logger } from "@stratus/core";
 import { container, type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { ServerConfig } from "./config.js";
 import { DiscoveryOnlyModule } from "./modules/discovery-only.js";
+import { IdentityModule } from "./modules/identity.js";
 import { type RunningServer, type ServiceModule, startServer } from "./server.js";
 import { SERVICE_NAMES, SERVICES } from "./services.js";
 
@@ -36,7 +37,10 @@ export function compose(config: ServerConfig, logger?: Logger): DependencyContai
     c.register(TOKENS.Logger, {
       useFactory: instanceCachingFactory(() => createLogger({ name: "stratus", level: config.logLevel })),
     });
-  for (const name of SERVICE_NAMES) {
+  c.register(TOKENS.ServiceModule, {
+    useFactory: (k) => new IdentityModule(config, k.resolve<Logger>(TOKENS.Logger)),
+  });
+  for (const name of SERVICE_NAMES.filter((n) => n !== "identity")) {
     c.register(TOKENS.ServiceModule, {
       useFactory: (k) => new DiscoveryOnlyModule(SERVICES[name], k.resolve<Logger>(TOKENS.Logger), config.maxBodyBytes),
     });

@@ -39,6 +39,18 @@ export const ServerConfigSchema = z
     /** Largest request body every service accepts, in bytes; by default each service's own limit. */
     maxBodyBytes: z.number().int().positive().optional(),
     services: z.object(servicesShape).prefault({}),
+    identity: z
+      .object({
+        /** The admin's password; without one the first start makes one and writes it to clouds.yaml. */
+        adminPassword: z.string().min(1).optional(),
+        /** bcrypt cost (Keystone's default 12; lower only for tests). */
+        passwordHashRounds: z.number().int().min(4).max(31).default(12),
+        tokenExpirationSeconds: z.number().int().positive().default(3600),
+        /** PostgreSQL or MariaDB URL; the embedded default is SQLite in dataDir. */
+        databaseUrl: z.string().regex(/^(postgres|postgresql|mysql|mariadb):\/\//, "must be a postgres:// or mysql:// URL").optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -87,7 +99,10 @@ function readConfigFile(path: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT. */
+/**
+ * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
+ * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const set = (key: string, value: unknown) => {
@@ -103,6 +118,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (raw !== undefined && raw !== "") services[name] = { port: Number(raw) };
   }
   if (Object.keys(services).length > 0) out["services"] = services;
+  const identity: Record<string, unknown> = {};
+  if (env["STRATUS_ADMIN_PASSWORD"]) identity["adminPassword"] = env["STRATUS_ADMIN_PASSWORD"];
+  if (env["STRATUS_BCRYPT_COST"]) identity["passwordHashRounds"] = Number(env["STRATUS_BCRYPT_COST"]);
+  if (env["STRATUS_IDENTITY_DB_URL"]) identity["databaseUrl"] = env["STRATUS_IDENTITY_DB_URL"];
+  if (Object.keys(identity).length > 0) out["identity"] = identity;
   return out;
 }
 

@@ -94,7 +94,8 @@ export class AuthService {
     }
     const methods = [...new Set(identity.methods)];
     let user: TokenUser | undefined;
-    let expiresAt = new Date(this.#now().getTime() + this.#expiration * 1000);
+    // caps from the parent token or the application credential; the lifetime counts from minting
+    let cap: Date | undefined;
     let parentAuditId: string | undefined;
     let appCred: { id: string; projectId: string; roleIds: readonly string[] } | undefined;
     let inheritedScope: TokenScope | undefined;
@@ -110,7 +111,7 @@ export class AuthService {
       });
       if (previous.appCredentialId !== null) throw unauthorized(AUTH_FAILED);
       sameUser(await this.#enabledUser(previous.userId));
-      if (previous.expiresAt < expiresAt) expiresAt = previous.expiresAt; // a rescoped token never outlives its parent
+      cap = previous.expiresAt; // a rescoped token never outlives its parent
       parentAuditId = previous.auditIds[0];
       for (const m of previous.methods) if (!methods.includes(m)) methods.push(m);
       inheritedScope = previous.scope;
@@ -119,7 +120,7 @@ export class AuthService {
       const grant = await this.#appCredential(identity.application_credential);
       sameUser(await this.#enabledUser(grant.userId));
       appCred = grant;
-      if (grant.expiresAt !== null && new Date(grant.expiresAt) < expiresAt) expiresAt = new Date(grant.expiresAt);
+      if (grant.expiresAt !== null && (cap === undefined || new Date(grant.expiresAt) < cap)) cap = new Date(grant.expiresAt);
     }
     if (!user) throw unauthorized(AUTH_FAILED);
 
@@ -138,6 +139,8 @@ export class AuthService {
     }
     if (scope.kind !== "unscoped" && roles.length === 0) throw unauthorized(noAccess(user.id, scope));
 
+    const lifetime = new Date(this.#now().getTime() + this.#expiration * 1000);
+    const expiresAt = cap !== undefined && cap < lifetime ? cap : lifetime;
     const minted = await this.deps.tokens.mint({
       userId: user.id,
       methods,

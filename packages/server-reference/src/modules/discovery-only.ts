@@ -7,7 +7,7 @@ import type { Logger } from "@stratus/core";
 import { createServiceApp, versionDocument } from "@stratus/core/http";
 import type { FastifyInstance } from "fastify";
 import type { ServiceModule } from "../server.js";
-import type { ServiceDescriptor } from "../services.js";
+import type { ServiceDescriptor, ServiceName } from "../services.js";
 
 export class DiscoveryOnlyModule implements ServiceModule {
   constructor(
@@ -23,15 +23,22 @@ export class DiscoveryOnlyModule implements ServiceModule {
       logger: this.logger.child({ service }),
       ...(this.bodyLimit === undefined ? {} : { bodyLimit: this.bodyLimit }),
     });
-    // the URL is known only once the listener is bound (port 0), so render on first use
-    let doc: { status: number; headers: Readonly<Record<string, string>>; body: string } | undefined;
-    app.get("/", { config: { public: true, unversioned: service !== "placement" } }, (_request, reply) => {
-      if (!doc) {
-        const { status, headers, body } = versionDocument(service, { publicUrl: publicUrl() });
-        doc = { status, headers, body: JSON.stringify(body) };
-      }
-      return reply.code(doc.status).headers(doc.headers).type("application/json").send(doc.body);
-    });
+    registerRootDocument(app, service, publicUrl);
     return app;
   }
+}
+
+/**
+ * The service's version document at `/`, rendered on first use: the URL is known only once the
+ * listener is bound (port 0 picks one).
+ */
+export function registerRootDocument(app: FastifyInstance, service: ServiceName, publicUrl: () => string): void {
+  let doc: { status: number; headers: Readonly<Record<string, string>>; body: string } | undefined;
+  app.get("/", { config: { public: true, unversioned: service !== "placement" } }, (_request, reply) => {
+    if (!doc) {
+      const { status, headers, body } = versionDocument(service, { publicUrl: publicUrl() });
+      doc = { status, headers, body: JSON.stringify(body) };
+    }
+    return reply.code(doc.status).headers(doc.headers).type("application/json").send(doc.body);
+  });
 }

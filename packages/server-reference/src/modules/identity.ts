@@ -1,0 +1,91 @@
+/**
+ * Keystone v3 on the identity port: @stratus/identity on the embedded SQLite database (or the one
+ * configured), bootstrapped on every start. On the first start it makes an admin password when none
+ * is configured, and writes it with a ready `clouds.yaml` into the data directory.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "@stratus/core";
+import { openDatabase } from "@stratus/core/db";
+import { createServiceApp } from "@stratus/core/http";
+import { bootstrap, createIdentity } from "@stratus/identity";
+import type { FastifyInstance } from "fastify";
+import type { ServerConfig } from "../config.js";
+import type { ServiceModule } from "../server.js";
+import { SERVICES } from "../services.js";
+import { registerRootDocument } from "./discovery-only.js";
+
+export class IdentityModule implements ServiceModule {
+  readonly descriptor = SERVICES.identity;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly logger: Logger,
+  ) {}
+
+  async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
+    const { dataDir, identity: options } = this.config;
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const database = await openDatabase(
+      options.databaseUrl === undefined
+        ? { engine: "sqlite", path: join(dataDir, "identity.db") }
+        : options.databaseUrl.startsWith("postgres")
+          ? { engine: "postgres", url: options.databaseUrl }
+          : { engine: "mysql", url: options.databaseUrl },
+    );
+    const identity = await createIdentity({
+      database,
+      keyRepository: join(dataDir, "fernet-keys"),
+      credentialKeyRepository: join(dataDir, "credential-keys"),
+      tokenExpirationSeconds: options.tokenExpirationSeconds,
+      users: { passwordHashRounds: options.passwordHashRounds },
+    });
+    const app = createServiceApp({
+      service: "identity",
+      logger: this.logger.child({ service: "identity" }),
+      authenticator: identity.authenticator,
+      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
+      ...(this.config.maxBodyBytes === undefined ? {} : { bodyLimit: this.config.maxBodyBytes }),
+    });
+    identity.registerRoutes(app);
+    registerRootDocument(app, "identity", publicUrl);
+    app.addHook("onClose", async () => database.close());
+
+    // bootstrap before the port opens, so no client sees a half-made cloud
+    {
+      const firstStart = !existsSync(join(dataDir, "clouds.yaml"));
+      const password = options.adminPassword ?? (firstStart ? randomBytes(18).toString("base64url") : undefined);
+      const url = `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}/v3/`;
+      const result = await bootstrap(identity, {
+        adminPassword: password ?? randomBytes(18).toString("base64url"),
+        publicUrl: url,
+        resetPassword: options.adminPassword !== undefined,
+      });
+      if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
+      if (firstStart && password !== undefined) {
+        writeFileSync(join(dataDir, "clouds.yaml"), cloudsYaml(url, password), { mode: 0o600 });
+        process.stdout.write(
+          `identity: admin / ${options.adminPassword === undefined ? password : "(the configured password)"}; clouds.yaml written to ${join(dataDir, "clouds.yaml")} (export OS_CLOUD=stratus)\n`,
+        );
+      }
+    }
+    return app;
+  }
+}
+
+function cloudsYaml(authUrl: string, password: string): string {
+  return `clouds:
+  stratus:
+    auth:
+      auth_url: ${authUrl}
+      username: admin
+      password: ${password}
+      project_name: admin
+      user_domain_name: Default
+      project_domain_name: Default
+    region_name: RegionOne
+    identity_api_version: 3
+    interface: public
+`;
+}
