@@ -53,14 +53,22 @@ export async function bootstrap(identity: Identity, options: BootstrapOptions): 
   }
 
   const projectName = options.adminProjectName ?? "admin";
-  let project = await resources.getProjectByName(projectName, domainId).catch((e) => (notFound(e) ? undefined : Promise.reject(e)));
+  let project = await resources
+    .getProjectByName(projectName, domainId)
+    .catch((e) => (notFound(e) ? undefined : Promise.reject(e)));
   if (!project) {
-    project = await resources.createProject({ name: projectName, domainId, description: "Bootstrap project for initializing the cloud." });
+    project = await resources.createProject({
+      name: projectName,
+      domainId,
+      description: "Bootstrap project for initializing the cloud.",
+    });
     created.push(`project ${projectName}`);
   }
 
   const username = options.adminUsername ?? "admin";
-  let user = await users.users.getByName(username, domainId).catch((e) => (notFound(e) ? undefined : Promise.reject(e)));
+  let user = await users.users
+    .getByName(username, domainId)
+    .catch((e) => (notFound(e) ? undefined : Promise.reject(e)));
   if (!user) {
     user = await users.users.create({ name: username, domainId, password: options.adminPassword });
     created.push(`user ${username}`);
@@ -91,7 +99,11 @@ export async function bootstrap(identity: Identity, options: BootstrapOptions): 
     created.push("service keystone");
   }
   const endpoints = await catalog.listEndpoints({ serviceId: service.id });
-  const urls = { public: options.publicUrl, internal: options.internalUrl ?? options.publicUrl, admin: options.adminUrl ?? options.publicUrl };
+  const urls = {
+    public: options.publicUrl,
+    internal: options.internalUrl ?? options.publicUrl,
+    admin: options.adminUrl ?? options.publicUrl,
+  };
   for (const [iface, url] of Object.entries(urls) as Array<["public" | "internal" | "admin", string]>) {
     if (!endpoints.some((e) => e.interface === iface && e.region_id === regionId)) {
       await catalog.createEndpoint({ interface: iface, service_id: service.id, url, region_id: regionId });

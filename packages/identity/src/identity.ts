@@ -15,8 +15,8 @@ import type { Database } from "@stratus/core/db";
 import type { ServiceApp } from "@stratus/core/http";
 import { registerAssignmentRoutes } from "./api/assignment/register.js";
 import { registerAuthRoutes } from "./api/auth/routes.js";
-import { registerV3Discovery } from "./api/discovery.js";
 import { registerCatalogRoutes } from "./api/catalog/routes.js";
+import { registerV3Discovery } from "./api/discovery.js";
 import { registerResourceRoutes } from "./api/resource/register.js";
 import { registerUserRoutes } from "./api/users/register.js";
 import { createResourceAssignmentServices, migrateResourceAssignment } from "./assignment/setup.js";
@@ -27,8 +27,8 @@ import { AuthService } from "./auth/service.js";
 import { CATALOG_MIGRATIONS } from "./catalog/migrations.js";
 import { CatalogService } from "./catalog/service.js";
 import { SqlCatalogRepository } from "./catalog/sql-repository.js";
-import { createIdentityUsers, FernetCredentialCipher, type IdentityUsersOptionsInput } from "./identity-users/index.js";
 import type { User } from "./identity-users/domain/user.js";
+import { createIdentityUsers, FernetCredentialCipher, type IdentityUsersOptionsInput } from "./identity-users/index.js";
 import { PolicyEnforcer, type PolicyEnforcerOptions } from "./policy/index.js";
 import type { Authorizer } from "./ports.js";
 import type { Domain, Project } from "./resource/model.js";
@@ -68,7 +68,13 @@ const projectTarget = (p: Project): TokenScopeTarget => ({
   domainId: p.domainId,
   isDomain: p.isDomain,
 });
-const domainTarget = (d: Domain): TokenScopeTarget => ({ id: d.id, name: d.name, enabled: d.enabled, domainId: null, isDomain: true });
+const domainTarget = (d: Domain): TokenScopeTarget => ({
+  id: d.id,
+  name: d.name,
+  enabled: d.enabled,
+  domainId: null,
+  isDomain: true,
+});
 const orUndefined = <T>(work: Promise<T>): Promise<T | undefined> =>
   work.catch((err: unknown) => {
     if ((err as { code?: string }).code === "not_found") return undefined;
@@ -117,7 +123,9 @@ export async function createIdentity(options: IdentityOptions) {
     cipher: new FernetCredentialCipher(
       credentialKeys
         .fernetKeys()
-        .map((k) => Buffer.concat([k.signingKey, k.encryptionKey]).toString("base64").replaceAll("+", "-").replaceAll("/", "_")),
+        .map((k) =>
+          Buffer.concat([k.signingKey, k.encryptionKey]).toString("base64").replaceAll("+", "-").replaceAll("/", "_"),
+        ),
     ),
     ...(options.users === undefined ? {} : { options: options.users }),
   });
@@ -141,7 +149,8 @@ export async function createIdentity(options: IdentityOptions) {
       const u = await orUndefined(area.users.getByName(name, domainId));
       return u && toTokenUser(u);
     },
-    checkPassword: async (userId, password) => toTokenUser(await area.passwords.authenticatePassword({ userId, password })),
+    checkPassword: async (userId, password) =>
+      toTokenUser(await area.passwords.authenticatePassword({ userId, password })),
     checkApplicationCredential: async (ref, secret) => {
       const a = await area.appCreds.authenticate(ref, secret);
       const c = a.applicationCredential;
@@ -201,7 +210,7 @@ export async function createIdentity(options: IdentityOptions) {
     effectiveRoles: async (userId, groupIds, scope) =>
       scope.kind === "unscoped"
         ? []
-        : (await orUndefined(assignments.effectiveRoles({ userId, groupIds, scope: assignmentScope(scope) }))) ?? [],
+        : ((await orUndefined(assignments.effectiveRoles({ userId, groupIds, scope: assignmentScope(scope) }))) ?? []),
     projectsOf: async (userId) =>
       (await resources.listProjectsByIds(await assignments.listProjectIdsForUser(userId)))
         .filter((p) => p.enabled)
@@ -223,7 +232,8 @@ export async function createIdentity(options: IdentityOptions) {
     auth.invalidate();
   };
   area.events.subscribe(async (e) => {
-    if (e.type === "user_disabled" || e.type === "user_deleted" || e.type === "password_changed") await revoke(revokeUser(e.userId));
+    if (e.type === "user_disabled" || e.type === "user_deleted" || e.type === "password_changed")
+      await revoke(revokeUser(e.userId));
     else if (e.type === "user_removed_from_group") await revoke(revokeUser(e.userId));
     else if (e.type === "group_deleted") for (const id of e.memberIds) await revoke(revokeUser(id));
     else auth.invalidate();

@@ -16,21 +16,37 @@
  * const payload = await tokens.validate(token);
  * ```
  */
-export { type Identity, type IdentityOptions, createIdentity } from "./identity.js";
-export { type BootstrapOptions, type BootstrapResult, bootstrap } from "./bootstrap.js";
-export type { Authorizer, PolicyCredentials } from "./ports.js";
 
+export { createResourceAssignmentServices, migrateResourceAssignment } from "./assignment/setup.js";
+// request authentication for services (keystonemiddleware's role)
+export { LocalTokenAuthenticator } from "./auth/authenticator.js";
+export { type RemoteAuthenticatorOptions, RemoteTokenAuthenticator } from "./auth/remote-authenticator.js";
+export { AuthService, type AuthServiceOptions } from "./auth/service.js";
+export { type BootstrapOptions, type BootstrapResult, bootstrap } from "./bootstrap.js";
+// the parts, for embedding one without the others
+export { CatalogService } from "./catalog/service.js";
+export { createIdentity, type Identity, type IdentityOptions } from "./identity.js";
+export { createIdentityUsers } from "./identity-users/index.js";
+// policy
+export {
+  credentialsOf,
+  KEYSTONE_DEFAULT_RULES,
+  PolicyEnforcer,
+  type PolicyEnforcerOptions,
+  parseRule,
+} from "./policy/index.js";
+export type { Authorizer, PolicyCredentials } from "./ports.js";
 // tokens
 export {
+  type FernetKey,
+  FernetKeyRepository,
   fernetDecrypt,
   fernetEncrypt,
-  FernetKeyRepository,
-  type FernetKey,
   generateFernetKey,
   InMemoryRevocationStore,
   KeystoneTokenFormat,
-  packToken,
   PAYLOAD_VERSIONS,
+  packToken,
   RevocationIndex,
   type RevocationStore,
   revocationEvent,
@@ -38,23 +54,10 @@ export {
   revokeDomain,
   revokeProject,
   revokeUser,
-  TokenProvider,
   type TokenPayload,
+  TokenProvider,
   type TokenProviderOptions,
   unpackToken,
   type ValidatedToken,
 } from "./token/index.js";
 export { SqlRevocationStore } from "./token/revocation/sql-store.js";
-
-// policy
-export { credentialsOf, KEYSTONE_DEFAULT_RULES, parseRule, PolicyEnforcer, type PolicyEnforcerOptions } from "./policy/index.js";
-
-// request authentication for services (keystonemiddleware's role)
-export { LocalTokenAuthenticator } from "./auth/authenticator.js";
-export { type RemoteAuthenticatorOptions, RemoteTokenAuthenticator } from "./auth/remote-authenticator.js";
-export { AuthService, type AuthServiceOptions } from "./auth/service.js";
-
-// the parts, for embedding one without the others
-export { CatalogService } from "./catalog/service.js";
-export { createIdentityUsers } from "./identity-users/index.js";
-export { createResourceAssignmentServices, migrateResourceAssignment } from "./assignment/setup.js";

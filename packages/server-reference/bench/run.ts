@@ -4,8 +4,9 @@
  * Run: pnpm --filter @stratus/server-reference bench
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SERVICE_NAMES } from "../src/services.js";
 
@@ -29,8 +30,14 @@ function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
-async function oneRun(): Promise<{ startMs: number; rssMiB: number }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, STRATUS_LOG_LEVEL: "warn" };
+/** One start on `dataDir`: a fresh one bootstraps identity (bcrypt at cost 12 included). */
+async function oneRun(dataDir: string): Promise<{ startMs: number; rssMiB: number }> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    STRATUS_LOG_LEVEL: "warn",
+    STRATUS_DATA_DIR: dataDir,
+    STRATUS_ADMIN_PASSWORD: "bench-admin",
+  };
   const urls = SERVICE_NAMES.map((name, i) => {
     env[`STRATUS_${name.toUpperCase()}_PORT`] = String(BASE_PORT + i);
     return `http://127.0.0.1:${BASE_PORT + i}/`;
@@ -63,17 +70,20 @@ export interface Figure {
 }
 
 export async function benchServer(): Promise<Figure[]> {
-  const runs: Array<{ startMs: number; rssMiB: number }> = [];
-  for (let i = 0; i < RUNS; i++) runs.push(await oneRun());
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+  const first: Array<{ startMs: number; rssMiB: number }> = [];
+  const again: Array<{ startMs: number; rssMiB: number }> = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dataDir = mkdtempSync(join(tmpdir(), "stratus-bench-"));
+    first.push(await oneRun(dataDir));
+    again.push(await oneRun(dataDir));
+  }
+  const ms = (rs: typeof first) => median(rs.map((r) => r.startMs));
   return [
-    {
-      name: "stratus serve cold start to 7 ports answering (median)",
-      value: median(runs.map((r) => r.startMs)),
-      unit: "ms",
-    },
-    { name: "stratus serve cold start (worst)", value: Math.max(...runs.map((r) => r.startMs)), unit: "ms" },
-    { name: "stratus serve idle RSS (median)", value: median(runs.map((r) => r.rssMiB)), unit: "MiB" },
+    { name: "first start (bootstrap) to 7 ports answering (median)", value: ms(first), unit: "ms" },
+    { name: "start of a bootstrapped server to 7 ports answering (median)", value: ms(again), unit: "ms" },
+    { name: "start, worst of all runs", value: Math.max(...[...first, ...again].map((r) => r.startMs)), unit: "ms" },
+    { name: "idle RSS after start-up (median)", value: median(again.map((r) => r.rssMiB)), unit: "MiB" },
   ];
 }
 

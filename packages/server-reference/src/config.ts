@@ -47,7 +47,10 @@ export const ServerConfigSchema = z
         passwordHashRounds: z.number().int().min(4).max(31).default(12),
         tokenExpirationSeconds: z.number().int().positive().default(3600),
         /** PostgreSQL or MariaDB URL; the embedded default is SQLite in dataDir. */
-        databaseUrl: z.string().regex(/^(postgres|postgresql|mysql|mariadb):\/\//, "must be a postgres:// or mysql:// URL").optional(),
+        databaseUrl: z
+          .string()
+          .regex(/^(postgres|postgresql|mysql|mariadb):\/\//, "must be a postgres:// or mysql:// URL")
+          .optional(),
       })
       .strict()
       .prefault({}),

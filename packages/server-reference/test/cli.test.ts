@@ -18,7 +18,7 @@ afterEach(() => {
 
 function stratus(args: string[], env: Record<string, string> = {}) {
   const child = spawn(process.execPath, ["--conditions=@stratus/source", "--import", "tsx", CLI, ...args], {
-    env: { ...process.env, STRATUS_LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, STRATUS_LOG_LEVEL: "warn", STRATUS_BCRYPT_COST: "4", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);
@@ -64,7 +64,9 @@ describe("stratus serve", () => {
   });
 
   it("refuses a bad configuration with a message naming the field, and exits 1", async () => {
-    const run = stratus(["serve"], { STRATUS_COMPUTE_PORT: "not-a-port" });
+    const run = stratus(["serve", "--data-dir", mkdtempSync(join(tmpdir(), "stratus-cli-"))], {
+      STRATUS_COMPUTE_PORT: "not-a-port",
+    });
     expect(await run.exited).toBe(1);
     expect(run.err()).toContain("services.compute.port");
     expect(run.err()).not.toContain("    at "); // no stack trace for a user's mistake
@@ -74,7 +76,10 @@ describe("stratus serve", () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const taken = String((blocker.address() as { port: number }).port);
-    const run = stratus(["serve"], { ...portZeroEnv, STRATUS_IDENTITY_PORT: taken });
+    const run = stratus(["serve", "--data-dir", mkdtempSync(join(tmpdir(), "stratus-cli-"))], {
+      ...portZeroEnv,
+      STRATUS_IDENTITY_PORT: taken,
+    });
     expect(await run.exited).toBe(1);
     expect(run.err()).toContain(taken);
     await new Promise((r) => blocker.close(r));

@@ -2,7 +2,7 @@
  * python-openstackclient (Debian's python3-openstackclient) against `stratus serve`: the identity
  * flows an operator runs, through the real `openstack` command, on a fresh data directory.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -57,16 +57,28 @@ async function openstackFailsIn(args: string[], fullEnv: NodeJS.ProcessEnv): Pro
 
 beforeAll(async () => {
   const which = await run("sh", ["-c", "command -v openstack || true"]);
-  if (!which.stdout.trim()) throw new Error("the openstack CLI is missing: apt-get install python3-openstackclient (scripts/setup.sh does)");
+  if (!which.stdout.trim())
+    throw new Error("the openstack CLI is missing: apt-get install python3-openstackclient (scripts/setup.sh does)");
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "stratus-osc-"));
   const ports = Object.fromEntries(
     ["COMPUTE", "NETWORK", "BLOCK", "IMAGE", "ORCHESTRATION", "PLACEMENT"].map((n) => [`STRATUS_${n}_PORT`, "0"]),
   );
-  server = spawn(process.execPath, ["--conditions=@stratus/source", "--import", "tsx", CLI, "serve", "--data-dir", dataDir], {
-    env: { ...process.env, ...ports, STRATUS_IDENTITY_PORT: String(port), STRATUS_ADMIN_PASSWORD: ADMIN_PASSWORD, STRATUS_LOG_LEVEL: "warn", STRATUS_BCRYPT_COST: "4" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  server = spawn(
+    process.execPath,
+    ["--conditions=@stratus/source", "--import", "tsx", CLI, "serve", "--data-dir", dataDir],
+    {
+      env: {
+        ...process.env,
+        ...ports,
+        STRATUS_IDENTITY_PORT: String(port),
+        STRATUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        STRATUS_LOG_LEVEL: "warn",
+        STRATUS_BCRYPT_COST: "4",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   let out = "";
   server.stdout?.on("data", (d) => (out += d));
   for (let i = 0; i < 300 && !out.includes("placement"); i++) await new Promise((r) => setTimeout(r, 100));
@@ -97,14 +109,23 @@ describe("openstack CLI against stratus serve: identity", () => {
     const catalog = (await openstack(["catalog", "list"])) as Array<{ Type: string }>;
     expect(catalog.map((c) => c.Type)).toContain("identity");
     const endpoints = (await openstack(["endpoint", "list"])) as Array<{ "Service Type": string; Interface: string }>;
-    expect(endpoints.filter((e) => e["Service Type"] === "identity").map((e) => e.Interface).sort()).toEqual([
-      "admin",
-      "internal",
-      "public",
-    ]);
+    expect(
+      endpoints
+        .filter((e) => e["Service Type"] === "identity")
+        .map((e) => e.Interface)
+        .sort(),
+    ).toEqual(["admin", "internal", "public"]);
     await openstack(["token", "revoke", token.id], { json: false });
-    const tokenEnv = { PATH: env["PATH"], HOME: env["HOME"], OS_AUTH_URL: env["OS_AUTH_URL"], OS_IDENTITY_API_VERSION: "3",
-      OS_AUTH_TYPE: "token", OS_TOKEN: token.id, OS_PROJECT_NAME: "admin", OS_PROJECT_DOMAIN_NAME: "Default" };
+    const tokenEnv = {
+      PATH: env["PATH"],
+      HOME: env["HOME"],
+      OS_AUTH_URL: env["OS_AUTH_URL"],
+      OS_IDENTITY_API_VERSION: "3",
+      OS_AUTH_TYPE: "token",
+      OS_TOKEN: token.id,
+      OS_PROJECT_NAME: "admin",
+      OS_PROJECT_DOMAIN_NAME: "Default",
+    };
     const err = await openstackFailsIn(["project", "list"], tokenEnv);
     expect(err).toMatch(/401|authenticat/i);
   });
@@ -129,13 +150,23 @@ describe("openstack CLI against stratus serve: identity", () => {
     await openstack(["user", "set", "--password", "pw-two", "osc-u1"], { json: false });
     await openstack(["role", "add", "--project", "osc-p2", "--user", "osc-u1", "member"], { json: false });
     const assignments = (await openstack([
-      "role", "assignment", "list", "--names", "--effective", "--user", "osc-u1",
+      "role",
+      "assignment",
+      "list",
+      "--names",
+      "--effective",
+      "--user",
+      "osc-u1",
     ])) as Array<{ Role: string; User: string; Project: string }>;
     expect(assignments.map((a) => a.Role).sort()).toEqual(["member", "reader"]); // member implies reader
     expect(assignments.every((a) => a.User === "osc-u1@Default" && a.Project === "osc-p2@Default")).toBe(true);
     const asUser = { ...env, OS_USERNAME: "osc-u1", OS_PASSWORD: "pw-two", OS_PROJECT_NAME: "osc-p2" };
     expect(await openstack(["token", "issue"], { env: asUser })).toHaveProperty("id");
-    const oldPassword = await openstackFails(["token", "issue"], { OS_USERNAME: "osc-u1", OS_PASSWORD: "pw-one", OS_PROJECT_NAME: "osc-p2" });
+    const oldPassword = await openstackFails(["token", "issue"], {
+      OS_USERNAME: "osc-u1",
+      OS_PASSWORD: "pw-one",
+      OS_PROJECT_NAME: "osc-p2",
+    });
     expect(oldPassword).toMatch(/401|authenticat/i);
     await openstack(["role", "remove", "--project", "osc-p2", "--user", "osc-u1", "member"], { json: false });
     expect(await openstack(["role", "assignment", "list", "--user", "osc-u1"])).toEqual([]);
@@ -147,8 +178,14 @@ describe("openstack CLI against stratus serve: identity", () => {
     await openstack(["group", "add", "user", "osc-g1", "osc-u2"], { json: false });
     const contains = await openstack(["group", "contains", "user", "osc-g1", "osc-u2"], { json: false });
     expect(contains).toContain("osc-u2 in group osc-g1");
-    const implied = (await openstack(["implied", "role", "list"])) as Array<{ "Prior Role Name": string; "Implied Role Name": string }>;
-    expect(implied.map((r) => `${r["Prior Role Name"]}>${r["Implied Role Name"]}`).sort()).toEqual(["admin>member", "member>reader"]);
+    const implied = (await openstack(["implied", "role", "list"])) as Array<{
+      "Prior Role Name": string;
+      "Implied Role Name": string;
+    }>;
+    expect(implied.map((r) => `${r["Prior Role Name"]}>${r["Implied Role Name"]}`).sort()).toEqual([
+      "admin>member",
+      "member>reader",
+    ]);
   });
 
   it("creates an application credential and authenticates with it", async () => {

@@ -31,7 +31,11 @@ export interface RequestContext {
   /** Whether the token is scoped to the deployment's admin project (policy's `is_admin_project`). */
   readonly isAdminProject?: boolean;
   /** Token facts a service may need (audit ids, expiry, auth methods), when the authenticator has them. */
-  readonly token?: { readonly auditIds: readonly string[]; readonly expiresAt: string; readonly methods: readonly string[] };
+  readonly token?: {
+    readonly auditIds: readonly string[];
+    readonly expiresAt: string;
+    readonly methods: readonly string[];
+  };
 }
 
 /** What an authenticator sees of a request. */

@@ -2,9 +2,10 @@
  * The auth service's TokenMinter on the Fernet token primitive (`../token`): Keystone's payloads,
  * key repository and revocation index.
  */
-import type { RevocationIndex } from "../token/revocation/revocation-index.js";
+
+import type { TokenScope as PayloadScope, TokenProvider, ValidatedToken } from "../token/provider.js";
 import { revokeAuditId } from "../token/revocation/event.js";
-import type { TokenProvider, TokenScope as PayloadScope, ValidatedToken } from "../token/provider.js";
+import type { RevocationIndex } from "../token/revocation/revocation-index.js";
 import type { TokenFacts, TokenMinter, TokenScope } from "./ports.js";
 
 function payloadScope(scope: TokenScope, appCredentialId: string | null): PayloadScope {
@@ -77,7 +78,10 @@ export class FernetTokenMinter implements TokenMinter {
   }
 
   async open(token: string, options: { readonly allowExpiredSeconds: number }): Promise<TokenFacts> {
-    const payload = await this.provider.validate(token, { allowExpired: options.allowExpiredSeconds > 0, purpose: "subject" });
+    const payload = await this.provider.validate(token, {
+      allowExpired: options.allowExpiredSeconds > 0,
+      purpose: "subject",
+    });
     return facts(payload);
   }
 

@@ -16,7 +16,7 @@ const tokenBody = (userId: string, roles: string[], expiresAt = "2099-01-01T00:0
 function fakeKeystone(known: Record<string, ReturnType<typeof tokenBody>>) {
   const calls: string[] = [];
   let serviceTokens = 0;
-  const fetchFn = (async (url: string, init?: RequestInit) => {
+  const fetchFn = (async (_url: string, init?: RequestInit) => {
     const headers = (init?.headers ?? {}) as Record<string, string>;
     if (init?.method === "POST") {
       calls.push("issue");

@@ -79,7 +79,7 @@ export class RemoteTokenAuthenticator implements Authenticator {
     if (serviceToken) {
       const service = await this.#validate(serviceToken);
       const roles = this.options.serviceTokenRoles ?? ["service"];
-      if (!service || !service.roles.some((r) => roles.includes(r))) return null;
+      if (!service?.roles.some((r) => roles.includes(r))) return null;
     }
     return { ...user, requestId: request.requestId, globalRequestId: request.globalRequestId, authToken: token };
   }

@@ -120,7 +120,8 @@ export class AuthService {
       const grant = await this.#appCredential(identity.application_credential);
       sameUser(await this.#enabledUser(grant.userId));
       appCred = grant;
-      if (grant.expiresAt !== null && (cap === undefined || new Date(grant.expiresAt) < cap)) cap = new Date(grant.expiresAt);
+      if (grant.expiresAt !== null && (cap === undefined || new Date(grant.expiresAt) < cap))
+        cap = new Date(grant.expiresAt);
     }
     if (!user) throw unauthorized(AUTH_FAILED);
 
@@ -196,7 +197,7 @@ export class AuthService {
         throw gone();
       });
     const user = await this.deps.users.getUser(facts.userId);
-    if (!user || !user.enabled) throw gone();
+    if (!user?.enabled) throw gone();
     const { scope } = facts;
     if (scope.kind === "project" && !(await this.deps.scopes.isProjectUsable(scope.projectId))) throw gone();
     if (scope.kind === "domain" && !(await this.deps.scopes.getDomain(scope.domainId))?.enabled) throw gone();
@@ -255,7 +256,7 @@ export class AuthService {
     const domain = ref.domain.id
       ? await this.deps.scopes.getDomain(ref.domain.id)
       : await this.deps.scopes.findDomain(ref.domain.name ?? "");
-    if (!domain || !domain.enabled) throw unauthorized(AUTH_FAILED);
+    if (!domain?.enabled) throw unauthorized(AUTH_FAILED);
     const u = await this.deps.users.findUser(ref.name, domain.id);
     if (!u) throw unauthorized(AUTH_FAILED);
     return u;
@@ -263,7 +264,7 @@ export class AuthService {
 
   async #enabledUser(id: string): Promise<TokenUser> {
     const u = await this.deps.users.getUser(id);
-    if (!u || !u.enabled) throw unauthorized(AUTH_FAILED);
+    if (!u?.enabled) throw unauthorized(AUTH_FAILED);
     const domain = await this.deps.scopes.getDomain(u.domainId);
     if (!domain?.enabled) throw unauthorized(AUTH_FAILED);
     return u;
@@ -304,14 +305,14 @@ export class AuthService {
     }
     if (requested.project) {
       const p = requested.project;
-      let project;
+      let project: Awaited<ReturnType<AuthScopes["getProject"]>>;
       if (p.id) project = await this.deps.scopes.getProject(p.id);
       else {
         if (!p.domain) throw badRequest(expecting("domain", "project"));
         const d = p.domain.id
           ? await this.deps.scopes.getDomain(p.domain.id)
           : await this.deps.scopes.findDomain(p.domain.name ?? "");
-        if (!d || !d.enabled) throw unauthorized(`Could not find domain: ${p.domain.id ?? p.domain.name}.`);
+        if (!d?.enabled) throw unauthorized(`Could not find domain: ${p.domain.id ?? p.domain.name}.`);
         project = await this.deps.scopes.findProject(p.name ?? "", d.id);
       }
       if (!project) throw unauthorized(`Could not find project: ${p.id ?? p.name}.`);

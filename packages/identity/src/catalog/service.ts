@@ -228,7 +228,8 @@ export class CatalogService {
   async catalogFor(userId: string, projectId: string | null): Promise<CatalogEntry[]> {
     const values =
       projectId === null ? { user_id: userId } : { user_id: userId, project_id: projectId, tenant_id: projectId };
-    const snapshot = await (this.#snapshot ??= this.#load());
+    this.#snapshot ??= this.#load();
+    const snapshot = await this.#snapshot;
     return snapshot.map(({ service, endpoints }) => ({
       id: service.id,
       type: service.type,

@@ -60,7 +60,8 @@ export class IdentityModule implements ServiceModule {
       const result = await bootstrap(identity, {
         adminPassword: password ?? randomBytes(18).toString("base64url"),
         publicUrl: url,
-        resetPassword: options.adminPassword !== undefined,
+        // serve bootstraps on every start: an existing admin keeps the password it has
+        resetPassword: false,
       });
       if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
       if (firstStart && password !== undefined) {

@@ -24,7 +24,11 @@ async function makeApp(
   });
   registerCatalogRoutes(app, { authorizer, catalog });
   await app.ready();
-  return { app, catalog, close: async () => (await app.close(), await db.close()) };
+  const close = async () => {
+    await app.close();
+    await db.close();
+  };
+  return { app, catalog, close };
 }
 
 describe("the catalog API", () => {
@@ -136,7 +140,7 @@ describe("the catalog API", () => {
     expect(del.body.error.message).toBe(
       "Unable to delete region RegionTwo because it or its child regions have associated endpoints.",
     );
-    expect((await call("GET", "/v3/endpoints?interface=public&service_id=" + service.id)).body.endpoints).toHaveLength(
+    expect((await call("GET", `/v3/endpoints?interface=public&service_id=${service.id}`)).body.endpoints).toHaveLength(
       1,
     );
   });

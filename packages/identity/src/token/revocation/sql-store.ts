@@ -21,7 +21,11 @@ export const REVOCATION_MIGRATIONS: readonly Migration[] = [
         .addColumn("revoked_at", types.timestamp, (c) => c.notNull())
         .addColumn("event", types.json, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("ix_revocation_event_revoked_at").on("revocation_event").column("revoked_at").execute();
+      await db.schema
+        .createIndex("ix_revocation_event_revoked_at")
+        .on("revocation_event")
+        .column("revoked_at")
+        .execute();
     },
   },
 ];
@@ -52,7 +56,10 @@ export class SqlRevocationStore implements RevocationStore {
       const value = event[key];
       if (value instanceof Date) stored[key] = value.toISOString();
     }
-    await this.#db.insertInto("revocation_event").values({ id: newUuid(), revoked_at: event.revokedAt, event: stored }).execute();
+    await this.#db
+      .insertInto("revocation_event")
+      .values({ id: newUuid(), revoked_at: event.revokedAt, event: stored })
+      .execute();
   }
 
   async list(options: { readonly revokedSince?: Date } = {}): Promise<RevocationEvent[]> {
@@ -62,7 +69,10 @@ export class SqlRevocationStore implements RevocationStore {
   }
 
   async prune(revokedBefore: Date): Promise<number> {
-    const result = await this.#db.deleteFrom("revocation_event").where("revoked_at", "<", revokedBefore).executeTakeFirst();
+    const result = await this.#db
+      .deleteFrom("revocation_event")
+      .where("revoked_at", "<", revokedBefore)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }
