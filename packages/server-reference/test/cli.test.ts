@@ -43,14 +43,13 @@ const portZeroEnv = Object.fromEntries(SERVICE_NAMES.map((n) => [`STRATUS_${n.to
 describe("stratus serve", () => {
   it("prints every service's URL, answers on each, and exits 0 on SIGTERM", async () => {
     const run = stratus(["serve", "--data-dir", mkdtempSync(join(tmpdir(), "stratus-cli-"))], portZeroEnv);
-    await until(() => run.out().trim().split("\n").length >= 7, 20_000, `7 URLs (stderr: ${run.err()})`);
-    const urls = Object.fromEntries(
+    const urlLines = () =>
       run
         .out()
-        .trim()
         .split("\n")
-        .map((line) => line.split(/\s+/) as [string, string]),
-    );
+        .filter((line) => /^\w+\s+http:\/\//.test(line));
+    await until(() => urlLines().length >= 7, 20_000, `7 URLs (stderr: ${run.err()})`);
+    const urls = Object.fromEntries(urlLines().map((line) => line.split(/\s+/) as [string, string]));
     expect(Object.keys(urls).sort()).toEqual([...SERVICE_NAMES].sort());
     for (const url of Object.values(urls)) {
       const res = await fetch(`${url}/`);
