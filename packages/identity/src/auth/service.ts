@@ -198,6 +198,11 @@ export class AuthService {
       });
     const user = await this.deps.users.getUser(facts.userId);
     if (!user?.enabled) throw gone();
+    if (facts.appCredentialId !== null) {
+      // a token made with an application credential dies with it (deleted or expired)
+      const grant = await this.deps.users.getApplicationCredential(facts.appCredentialId);
+      if (!grant || (grant.expiresAt !== null && new Date(grant.expiresAt) <= this.#now())) throw gone();
+    }
     const { scope } = facts;
     if (scope.kind === "project" && !(await this.deps.scopes.isProjectUsable(scope.projectId))) throw gone();
     if (scope.kind === "domain" && !(await this.deps.scopes.getDomain(scope.domainId))?.enabled) throw gone();
