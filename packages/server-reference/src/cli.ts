@@ -6,6 +6,7 @@
 import { StratusError } from "@stratus/core";
 import { installShutdownHandlers } from "@stratus/core/http";
 import { Command, Option } from "commander";
+import { registerAdminCommands } from "./admin-commands.js";
 import { serve } from "./composition.js";
 import { loadServerConfig } from "./config.js";
 import { SERVICE_NAMES, SERVICES } from "./services.js";
@@ -35,6 +36,17 @@ program
     for (const s of server.services) process.stdout.write(`${s.name.padEnd(14)} ${s.url}\n`);
     installShutdownHandlers([server], { timeoutMs: 10_000 });
   });
+
+program.option("-c, --config <file>", "YAML or JSON configuration file (also STRATUS_CONFIG)");
+program.option("--data-dir <dir>", "where the embedded default keeps its state (default ~/.stratus)");
+registerAdminCommands(program, () => {
+  const opts = program.opts<{ config?: string; dataDir?: string }>();
+  return {
+    file: opts.config ?? process.env["STRATUS_CONFIG"],
+    env: process.env,
+    overrides: opts.dataDir ? { dataDir: opts.dataDir } : {},
+  };
+});
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // a configuration or start-up error is the user's to fix: say it plainly, no stack trace

@@ -2,7 +2,7 @@
  * `stratus serve` as a user runs it: a real process, real ports, real signals.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,5 +88,31 @@ describe("stratus serve", () => {
     const run = stratus(["--help"]);
     expect(await run.exited).toBe(0);
     expect(run.out()).toContain("serve");
+  });
+
+  it("sets up and rotates the Fernet key repository with keystone-manage's semantics", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "stratus-keys-"));
+    const keysAfter = async (args: string[]) => {
+      const run = stratus(["--data-dir", dataDir, "fernet", ...args]);
+      expect(await run.exited).toBe(0);
+      return readdirSync(join(dataDir, "fernet-keys")).sort();
+    };
+    expect(await keysAfter(["setup"])).toEqual(["0", "1"]);
+    expect(await keysAfter(["rotate"])).toEqual(["0", "1", "2"]);
+    expect(await keysAfter(["rotate"])).toEqual(["0", "2", "3"]);
+    expect(await keysAfter(["rotate", "--max-active-keys", "2"])).toEqual(["0", "4"]);
+    const bad = stratus(["--data-dir", dataDir, "fernet", "rotate", "--max-active-keys", "0"]);
+    expect(await bad.exited).toBe(1);
+    expect(bad.err()).toContain("--max-active-keys");
+  });
+
+  it("bootstraps once and reports nothing new the second time", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "stratus-boot-"));
+    const first = stratus(["--data-dir", dataDir, "bootstrap", "--bootstrap-password", "pw"]);
+    expect(await first.exited).toBe(0);
+    expect(first.out()).toContain("created user admin");
+    const second = stratus(["--data-dir", dataDir, "bootstrap", "--bootstrap-password", "pw"]);
+    expect(await second.exited).toBe(0);
+    expect(second.out()).not.toContain("created");
   });
 });

@@ -7,14 +7,40 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
-import { openDatabase } from "@stratus/core/db";
+import { type Database, openDatabase } from "@stratus/core/db";
 import { createServiceApp } from "@stratus/core/http";
-import { bootstrap, createIdentity } from "@stratus/identity";
+import { bootstrap, createIdentity, type Identity } from "@stratus/identity";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
 import { registerRootDocument } from "./discovery-only.js";
+
+/** The identity service on the configured database and the key repositories in the data dir. */
+export async function openIdentity(config: ServerConfig): Promise<{ identity: Identity; database: Database<unknown> }> {
+  const { dataDir, identity: options } = config;
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const database = await openDatabase(
+    options.databaseUrl === undefined
+      ? { engine: "sqlite", path: join(dataDir, "identity.db") }
+      : options.databaseUrl.startsWith("postgres")
+        ? { engine: "postgres", url: options.databaseUrl }
+        : { engine: "mysql", url: options.databaseUrl },
+  );
+  const identity = await createIdentity({
+    database,
+    keyRepository: join(dataDir, "fernet-keys"),
+    credentialKeyRepository: join(dataDir, "credential-keys"),
+    tokenExpirationSeconds: options.tokenExpirationSeconds,
+    users: { passwordHashRounds: options.passwordHashRounds },
+  });
+  return { identity, database };
+}
+
+/** The identity endpoint URL as clients reach it (public host, identity port, /v3/). */
+export function identityPublicUrl(config: ServerConfig): string {
+  return `http://${config.publicHost ?? config.bindHost}:${config.services.identity.port}/v3/`;
+}
 
 export class IdentityModule implements ServiceModule {
   readonly descriptor = SERVICES.identity;
@@ -26,21 +52,7 @@ export class IdentityModule implements ServiceModule {
 
   async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
     const { dataDir, identity: options } = this.config;
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    const database = await openDatabase(
-      options.databaseUrl === undefined
-        ? { engine: "sqlite", path: join(dataDir, "identity.db") }
-        : options.databaseUrl.startsWith("postgres")
-          ? { engine: "postgres", url: options.databaseUrl }
-          : { engine: "mysql", url: options.databaseUrl },
-    );
-    const identity = await createIdentity({
-      database,
-      keyRepository: join(dataDir, "fernet-keys"),
-      credentialKeyRepository: join(dataDir, "credential-keys"),
-      tokenExpirationSeconds: options.tokenExpirationSeconds,
-      users: { passwordHashRounds: options.passwordHashRounds },
-    });
+    const { identity, database } = await openIdentity(this.config);
     const app = createServiceApp({
       service: "identity",
       logger: this.logger.child({ service: "identity" }),
@@ -56,7 +68,7 @@ export class IdentityModule implements ServiceModule {
     {
       const firstStart = !existsSync(join(dataDir, "clouds.yaml"));
       const password = options.adminPassword ?? (firstStart ? randomBytes(18).toString("base64url") : undefined);
-      const url = `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}/v3/`;
+      const url = identityPublicUrl(this.config);
       const result = await bootstrap(identity, {
         adminPassword: password ?? randomBytes(18).toString("base64url"),
         publicUrl: url,
