@@ -5,6 +5,7 @@
  */
 import type { AuthenticationRequest, Authenticator, RequestContext } from "@stratus/core/http";
 import type { AuthService } from "./service.js";
+import { contextOfTokenBody, type TokenBodyFacts } from "./token-context.js";
 
 export class LocalTokenAuthenticator implements Authenticator {
   constructor(
@@ -19,33 +20,11 @@ export class LocalTokenAuthenticator implements Authenticator {
     if (!token) return null;
     const validated = await this.auth.validate(token, { includeCatalog: false }).catch(() => null);
     if (!validated) return null;
-    const t = validated.body.token as Record<string, unknown> & {
-      user: { id: string; domain: { id: string } };
-      project?: { id: string; domain: { id: string } };
-      domain?: { id: string };
-      system?: { all: boolean };
-      roles?: ReadonlyArray<{ name: string }>;
-      is_admin_project?: boolean;
-    };
-    const roles = (t.roles ?? []).map((r) => r.name.toLowerCase());
     return {
-      userId: t.user.id,
-      userDomainId: t.user.domain.id,
-      projectId: t.project?.id ?? null,
-      projectDomainId: t.project?.domain.id ?? null,
-      domainId: t.domain?.id ?? t.project?.domain.id ?? null,
-      roles,
-      systemScope: t.system?.all ? "all" : null,
-      isAdmin: roles.some((r) => this.adminRoles.includes(r)),
-      isAdminProject: t.is_admin_project ?? true,
+      ...contextOfTokenBody(validated.body.token as unknown as TokenBodyFacts, this.adminRoles),
       requestId: request.requestId,
       globalRequestId: request.globalRequestId,
       authToken: token,
-      token: {
-        auditIds: validated.facts.auditIds,
-        expiresAt: t["expires_at"] as string,
-        methods: validated.facts.methods,
-      },
     };
   }
 }

@@ -13,6 +13,7 @@
  */
 import { backendUnavailable } from "@stratus/core/errors";
 import type { AuthenticationRequest, Authenticator, RequestContext } from "@stratus/core/http";
+import { contextOfTokenBody, type TokenBodyFacts } from "./token-context.js";
 
 export interface RemoteAuthenticatorOptions {
   /** Keystone's root URL (without /v3). */
@@ -39,17 +40,7 @@ export interface RemoteAuthenticatorOptions {
 }
 
 interface TokenBody {
-  token: {
-    user: { id: string; domain: { id: string } };
-    project?: { id: string; domain: { id: string } };
-    domain?: { id: string };
-    system?: { all: boolean };
-    roles?: Array<{ name: string }>;
-    audit_ids: string[];
-    expires_at: string;
-    methods: string[];
-    is_admin_project?: boolean;
-  };
+  token: TokenBodyFacts;
 }
 
 type Validation = Omit<RequestContext, "requestId" | "globalRequestId" | "authToken">;
@@ -117,21 +108,8 @@ export class RemoteTokenAuthenticator implements Authenticator {
     return this.#toValidation((await res.json()) as TokenBody);
   }
 
-  #toValidation({ token: t }: TokenBody): Validation {
-    const roles = (t.roles ?? []).map((r) => r.name.toLowerCase());
-    const admin = this.options.adminRoles ?? ["admin"];
-    return {
-      userId: t.user.id,
-      userDomainId: t.user.domain.id,
-      projectId: t.project?.id ?? null,
-      projectDomainId: t.project?.domain.id ?? null,
-      domainId: t.domain?.id ?? t.project?.domain.id ?? null,
-      roles,
-      systemScope: t.system?.all ? "all" : null,
-      isAdmin: roles.some((r) => admin.includes(r)),
-      isAdminProject: t.is_admin_project ?? true,
-      token: { auditIds: t.audit_ids, expiresAt: t.expires_at, methods: t.methods },
-    };
+  #toValidation({ token }: TokenBody): Validation {
+    return contextOfTokenBody(token, this.options.adminRoles ?? ["admin"]);
   }
 
   async #ownToken(): Promise<string> {

@@ -6,6 +6,7 @@ import { type Database, openDatabase } from "@stratus/core/db";
 import { forbidden, notFound } from "@stratus/core/errors";
 import type { RequestContext } from "@stratus/core/http";
 import type { Authorizer, PolicyCredentials } from "../../ports.js";
+import { plainCredentials } from "../../testing.js";
 import { FernetCredentialCipher } from "../adapters/fernet-cipher.js";
 import type { IdentityUsersSchema } from "../adapters/sql/schema.js";
 import { createIdentityUsers, type IdentityUsers } from "../index.js";
@@ -64,18 +65,7 @@ export class MemoryProjectRoles implements ProjectRoleLookup {
 }
 
 /** The policy credentials of a request context, as the real authorizer derives them. */
-export function credentialsOfContext(context: RequestContext): PolicyCredentials {
-  return {
-    user_id: context.userId,
-    user_domain_id: context.userDomainId ?? null,
-    project_id: context.projectId,
-    project_domain_id: context.projectDomainId ?? null,
-    domain_id: context.domainId,
-    system_scope: context.systemScope,
-    roles: context.roles,
-    is_admin_project: context.isAdminProject ?? false,
-  };
-}
+export const credentialsOfContext = plainCredentials;
 
 /** An authorizer that allows (or, with `deny`, refuses) everything and records what it was asked. */
 export class RecordingAuthorizer implements Authorizer {
