@@ -79,7 +79,7 @@ export class IdentityModule implements ServiceModule {
       if (firstStart && password !== undefined) {
         writeFileSync(join(dataDir, "clouds.yaml"), cloudsYaml(url, password), { mode: 0o600 });
         process.stdout.write(
-          `identity: admin / ${options.adminPassword === undefined ? password : "(the configured password)"}; clouds.yaml written to ${join(dataDir, "clouds.yaml")} (export OS_CLOUD=stratus)\n`,
+          `identity: admin / ${options.adminPassword === undefined ? password : "(the configured password)"}; clouds.yaml written to ${join(dataDir, "clouds.yaml")} (export OS_CLIENT_CONFIG_FILE=${join(dataDir, "clouds.yaml")} OS_CLOUD=stratus)\n`,
         );
       }
     }
