@@ -50,6 +50,8 @@ export interface IssuedToken {
 export interface ValidatedToken {
   readonly facts: TokenFacts;
   readonly body: TokenBody;
+  /** The body as JSON, serialized once per validation (cached validations reuse it). */
+  readonly json: string;
 }
 
 const METHODS = ["password", "token", "application_credential"] as const;
@@ -211,7 +213,8 @@ export class AuthService {
       roles = await this.deps.roles.effectiveRoles(user.id, await this.deps.users.groupIdsOfUser(user.id), scope);
       if (roles.length === 0) throw gone();
     }
-    return { facts, body: await this.#render(facts, user, roles, includeCatalog) };
+    const body = await this.#render(facts, user, roles, includeCatalog);
+    return { facts, body, json: JSON.stringify(body) };
   }
 
   async #render(

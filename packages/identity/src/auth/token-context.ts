@@ -14,11 +14,13 @@ export interface TokenBodyFacts {
   readonly is_admin_project?: boolean;
 }
 
+/** The part of a request context a token determines (its `token` facts always present). */
+export type TokenContext = Omit<RequestContext, "requestId" | "globalRequestId" | "authToken" | "token"> & {
+  readonly token: NonNullable<RequestContext["token"]>;
+};
+
 /** The context of `token`, less what comes from the request itself (request ids, the token string). */
-export function contextOfTokenBody(
-  token: TokenBodyFacts,
-  adminRoles: readonly string[],
-): Omit<RequestContext, "requestId" | "globalRequestId" | "authToken"> {
+export function contextOfTokenBody(token: TokenBodyFacts, adminRoles: readonly string[]): TokenContext {
   const roles = (token.roles ?? []).map((r) => r.name.toLowerCase());
   return {
     userId: token.user.id,

@@ -66,7 +66,7 @@ export function registerAuthRoutes(app: ServiceApp, deps: AuthRouteDeps): void {
     { schema: { querystring: TokenQuery }, exposeHeadRoute: false },
     async (request, reply) => {
       const { token, validated } = await validate(request, request.query, "identity:validate_token");
-      return reply.header("x-subject-token", token).send(validated.body);
+      return reply.header("x-subject-token", token).type("application/json; charset=utf-8").send(validated.json);
     },
   );
   app.head("/v3/auth/tokens", { schema: { querystring: TokenQuery } }, async (request, reply) => {
