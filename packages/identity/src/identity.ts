@@ -101,7 +101,10 @@ export async function createIdentity(options: IdentityOptions) {
     groupIdsOfUser: (userId: string) => usersArea!.groups.groupIdsOfUser(userId),
     userIdsInGroup: async (groupId: string) => (await usersArea!.groups.listUsers(groupId)).map((u) => u.id),
   };
-  const { resources, roles, assignments } = createResourceAssignmentServices(database, membership);
+  // SQLite is one process's file: nobody else writes it, so its snapshot never needs a timed reload
+  const { resources, roles, assignments } = createResourceAssignmentServices(database, membership, {
+    snapshotMaxAgeMs: database.engine === "sqlite" ? Number.POSITIVE_INFINITY : 5_000,
+  });
   const credentialKeys = existsSync(options.credentialKeyRepository)
     ? new FernetKeyRepository(options.credentialKeyRepository, { name: "credential" })
     : FernetKeyRepository.setup(options.credentialKeyRepository, { name: "credential" });

@@ -60,7 +60,8 @@ export class AssignmentService {
   readonly events = new Listeners<AssignmentEvents>();
   private readonly cache: SnapshotCache;
   private memo = new Map<string, RoleRef[]>();
-  private memoGeneration = -1;
+  /** The snapshot the memo's answers were computed from: a new snapshot (reloaded or invalidated) starts a new memo. */
+  private memoSnapshot: unknown = null;
 
   constructor(private readonly deps: AssignmentServiceDeps) {
     this.cache = new SnapshotCache(async () => {
@@ -96,9 +97,9 @@ export class AssignmentService {
   async effectiveRoles(request: EffectiveRolesRequest): Promise<RoleRef[]> {
     const groupIds = request.groupIds ?? (await this.deps.groups.groupIdsOfUser(request.userId));
     const snap = await this.cache.get();
-    if (this.memoGeneration !== this.cache.currentGeneration || this.memo.size > 100_000) {
+    if (this.memoSnapshot !== snap || this.memo.size > 100_000) {
       this.memo = new Map();
-      this.memoGeneration = this.cache.currentGeneration;
+      this.memoSnapshot = snap;
     }
     const key = scopeKey(request.userId, groupIds, request.scope);
     const known = this.memo.get(key);

@@ -1,9 +1,11 @@
 /**
  * Keeps one AssignmentSnapshot in memory. Every write through the services calls `invalidate()`
- * (directly or through the resource events), so a process sees its own writes at once. Writes by
- * other processes (several API servers on one database) are picked up when the snapshot is older
- * than `maxAgeMs`: set it to the staleness you accept for newly granted roles; revocation does not
- * depend on it, since the token layer revokes through the events and its revocation list.
+ * (directly or through the resource events), so a process sees its own writes at once: the next
+ * `get` waits for a fresh load. Writes by other processes (several API servers on one database)
+ * are picked up once the snapshot is older than `maxAgeMs`: it is then reloaded in the background
+ * while callers keep getting the one they have (a reload of a million assignments takes seconds,
+ * and nobody should wait for it). Set `maxAgeMs` to the staleness you accept for roles granted
+ * elsewhere (Infinity when this process is the only writer); revocation does not depend on it.
  */
 import { AssignmentSnapshot, type SnapshotData } from "./snapshot.js";
 
@@ -19,11 +21,6 @@ export class SnapshotCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Bumped on every invalidation; results computed from an older one are stale. */
-  get currentGeneration(): number {
-    return this.generation;
-  }
-
   /** Drops the snapshot; the next `get` reloads. Cheap, idempotent. */
   invalidate(): void {
     this.generation++;
@@ -31,11 +28,23 @@ export class SnapshotCache {
     this.loading = null;
   }
 
-  /** The current snapshot, loading it when missing or older than `maxAgeMs`. */
+  /**
+   * The current snapshot. Missing (first use, or invalidated): waits for a load. Older than
+   * `maxAgeMs`: starts a reload in the background and returns the one it has meanwhile.
+   */
   get(): Promise<AssignmentSnapshot> {
     const c = this.current;
-    if (c !== null && this.now() - c.loadedAt <= this.maxAgeMs) return Promise.resolve(c.snapshot);
-    if (this.loading !== null) return this.loading;
+    if (c !== null) {
+      if (this.now() - c.loadedAt > this.maxAgeMs && this.loading === null) {
+        // a failed background reload leaves the old snapshot in place and is retried next time
+        this.startLoad().catch(() => undefined);
+      }
+      return Promise.resolve(c.snapshot);
+    }
+    return this.loading ?? this.startLoad();
+  }
+
+  private startLoad(): Promise<AssignmentSnapshot> {
     const generation = this.generation;
     const startedAt = this.now();
     const loading = this.load().then(
