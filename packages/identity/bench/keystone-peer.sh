@@ -26,7 +26,10 @@ key_repository = $D/fernet-keys
 [credential]
 key_repository = $D/credential-keys
 [cache]
-enabled = false
+# Keystone's own in-process cache, so the peer is measured as it is meant to run (without it every
+# validation runs about 950 SQL statements and the figure says nothing)
+enabled = true
+backend = dogpile.cache.memory
 CONF
 export OS_KEYSTONE_CONFIG_FILES=$D/keystone.conf
 if [ ! -f "$D/keystone.db" ]; then
