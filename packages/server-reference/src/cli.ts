@@ -15,7 +15,10 @@ const program = new Command()
   .name("stratus")
   .description("A small, fast OpenStack: Keystone, Nova, Neutron, Cinder, Glance, Heat and Placement APIs")
   .version("0.1.0")
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // options before a command are the program's (`stratus --data-dir D fernet setup`), after it the
+  // command's own (`stratus serve --data-dir D`): without this the program would take both
+  .enablePositionalOptions();
 
 program
   .command("serve")

@@ -2,7 +2,7 @@
  * `stratus serve` as a user runs it: a real process, real ports, real signals.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -42,7 +42,8 @@ const portZeroEnv = Object.fromEntries(SERVICE_NAMES.map((n) => [`STRATUS_${n.to
 
 describe("stratus serve", () => {
   it("prints every service's URL, answers on each, and exits 0 on SIGTERM", async () => {
-    const run = stratus(["serve", "--data-dir", mkdtempSync(join(tmpdir(), "stratus-cli-"))], portZeroEnv);
+    const dataDir = mkdtempSync(join(tmpdir(), "stratus-cli-"));
+    const run = stratus(["serve", "--data-dir", dataDir], portZeroEnv);
     const urlLines = () =>
       run
         .out()
@@ -58,6 +59,9 @@ describe("stratus serve", () => {
       const health = await fetch(`${url}/healthcheck`);
       expect(health.status).toBe(200);
     }
+    // state goes where --data-dir says, not to ~/.stratus
+    expect(existsSync(join(dataDir, "clouds.yaml"))).toBe(true);
+    expect(existsSync(join(dataDir, "identity.db"))).toBe(true);
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
   });
