@@ -1,0 +1,274 @@
+import { badRequest, notFound } from "@stratus/core/errors";
+import { concurrentUpdate, PLACEMENT_CODES, placementConflict } from "./errors.js";
+import { getOrCreate } from "./map-util.js";
+import { type Inventory, type InventoryInput, type ResourceProvider, withInventoryDefaults } from "./model.js";
+import { isCustomName, isStandardResourceClass, isStandardTrait } from "./names.js";
+
+/** The mutable record behind a provider; only the store and the candidates engine read it. */
+export interface ProviderNode {
+  /** Provider UUID. */
+  readonly uuid: string;
+  /** Provider name. */
+  name: string;
+  /** Parent UUID or null for a root. */
+  readonly parentUuid: string | null;
+  /** Root UUID of the tree. */
+  readonly rootUuid: string;
+  /** Current provider generation. */
+  generation: number;
+  /** Inventory per resource class. */
+  readonly inventories: Map<string, Inventory>;
+  /** Amount allocated per resource class (kept in step with allocations). */
+  readonly usages: Map<string, number>;
+  /** Traits of this provider. */
+  traits: Set<string>;
+  /** Aggregate UUIDs this provider is a member of. */
+  aggregates: Set<string>;
+  /** UUIDs of direct children. */
+  readonly children: Set<string>;
+}
+
+function addTo(index: Map<string, Set<string>>, key: string, uuid: string): void {
+  getOrCreate(index, key, () => new Set()).add(uuid);
+}
+
+/**
+ * Resource providers in trees with their inventories, traits and aggregates, indexed by
+ * resource class, trait and aggregate. Every write checks and bumps the provider generation.
+ */
+export class ProviderStore {
+  protected readonly nodes = new Map<string, ProviderNode>();
+  private readonly names = new Map<string, string>();
+  private readonly byClass = new Map<string, Set<string>>();
+  private readonly byTrait = new Map<string, Set<string>>();
+  private readonly byAggregate = new Map<string, Set<string>>();
+  private readonly customClasses = new Set<string>();
+  private readonly customTraits = new Set<string>();
+  private readonly rootSet = new Set<string>();
+
+  /** Creates a CUSTOM_ resource class; idempotent. Throws badRequest for a malformed name. */
+  createResourceClass(name: string): void {
+    if (!isCustomName(name)) throw badRequest(`Resource class name must match CUSTOM_[A-Z0-9_]+. Got: ${name}`);
+    this.customClasses.add(name);
+  }
+
+  /** True for a standard class or a created custom one. */
+  hasResourceClass(name: string): boolean {
+    return isStandardResourceClass(name) || this.customClasses.has(name);
+  }
+
+  /** Creates a CUSTOM_ trait; idempotent. Throws badRequest for a malformed name. */
+  createTrait(name: string): void {
+    if (!isCustomName(name)) throw badRequest(`Trait name must match CUSTOM_[A-Z0-9_]+. Got: ${name}`);
+    this.customTraits.add(name);
+  }
+
+  /** True for a standard trait or a created custom one. */
+  hasTrait(name: string): boolean {
+    return isStandardTrait(name) || this.customTraits.has(name);
+  }
+
+  /** Creates a provider (a root, or a child of `parentUuid`). Throws conflict on a taken uuid or name. */
+  createProvider(input: { uuid: string; name: string; parentUuid?: string | null }): ResourceProvider {
+    if (this.nodes.has(input.uuid)) {
+      throw placementConflict(
+        `Conflicting resource provider uuid: ${input.uuid} already exists.`,
+        PLACEMENT_CODES.duplicateName,
+      );
+    }
+    if (this.names.has(input.name)) {
+      throw placementConflict(
+        `Conflicting resource provider name: ${input.name} already exists.`,
+        PLACEMENT_CODES.duplicateName,
+      );
+    }
+    const parentUuid = input.parentUuid ?? null;
+    const parent = parentUuid === null ? undefined : this.nodes.get(parentUuid);
+    if (parentUuid !== null && parent === undefined) {
+      throw badRequest(`parent provider UUID ${parentUuid} does not exist.`);
+    }
+    const node: ProviderNode = {
+      uuid: input.uuid,
+      name: input.name,
+      parentUuid,
+      rootUuid: parent?.rootUuid ?? input.uuid,
+      generation: 0,
+      inventories: new Map(),
+      usages: new Map(),
+      traits: new Set(),
+      aggregates: new Set(),
+      children: new Set(),
+    };
+    this.nodes.set(node.uuid, node);
+    this.names.set(node.name, node.uuid);
+    parent?.children.add(node.uuid);
+    if (parent === undefined) this.rootSet.add(node.uuid);
+    return this.view(node);
+  }
+
+  /** The provider with `uuid`. Throws notFound. */
+  getProvider(uuid: string): ResourceProvider {
+    return this.view(this.node(uuid));
+  }
+
+  /** All providers, in creation order. */
+  listProviders(): ResourceProvider[] {
+    return [...this.nodes.values()].map((n) => this.view(n));
+  }
+
+  /** Deletes a provider without children or allocations. Throws notFound or conflict. */
+  deleteProvider(uuid: string): void {
+    const node = this.node(uuid);
+    if (node.children.size > 0)
+      throw placementConflict(
+        `Unable to delete parent resource provider ${uuid}: It has child resource providers.`,
+        "placement.resource_provider.cannot_delete_parent",
+      );
+    if ([...node.usages.values()].some((u) => u > 0)) {
+      throw placementConflict(
+        `Unable to delete resource provider ${uuid}: Resource provider has allocations.`,
+        PLACEMENT_CODES.inventoryInUse,
+      );
+    }
+    for (const rc of node.inventories.keys()) this.byClass.get(rc)?.delete(uuid);
+    for (const t of node.traits) this.byTrait.get(t)?.delete(uuid);
+    for (const a of node.aggregates) this.byAggregate.get(a)?.delete(uuid);
+    if (node.parentUuid !== null) this.nodes.get(node.parentUuid)?.children.delete(uuid);
+    this.rootSet.delete(uuid);
+    this.names.delete(node.name);
+    this.nodes.delete(uuid);
+  }
+
+  /** Inventories of a provider per class. Throws notFound. */
+  getInventories(uuid: string): Record<string, Inventory> {
+    return Object.fromEntries(this.node(uuid).inventories);
+  }
+
+  /**
+   * Replaces all inventories of a provider (PUT .../inventories). Returns the new generation.
+   * Throws conflict `placement.concurrent_update` on a stale generation, `placement.inventory.inuse`
+   * when removing a class that has allocations, badRequest for unknown classes or bad values.
+   */
+  setInventories(uuid: string, generation: number, inventories: Readonly<Record<string, InventoryInput>>): number {
+    const node = this.node(uuid);
+    this.checkGeneration(node, generation);
+    const next = new Map<string, Inventory>();
+    for (const [rc, input] of Object.entries(inventories)) {
+      if (!this.hasResourceClass(rc)) throw badRequest(`Unknown resource class in inventory: ${rc}`);
+      const inv = withInventoryDefaults(input);
+      validateInventory(rc, inv);
+      next.set(rc, inv);
+    }
+    for (const [rc, used] of node.usages) {
+      if (used > 0 && !next.has(rc)) {
+        throw placementConflict(
+          `Unable to update inventory for resource provider ${uuid}: Inventory for '${rc}' on resource provider '${uuid}' in use.`,
+          PLACEMENT_CODES.inventoryInUse,
+        );
+      }
+    }
+    for (const rc of node.inventories.keys()) this.byClass.get(rc)?.delete(uuid);
+    node.inventories.clear();
+    for (const [rc, inv] of next) {
+      node.inventories.set(rc, inv);
+      addTo(this.byClass, rc, uuid);
+    }
+    return ++node.generation;
+  }
+
+  /** Traits of a provider, sorted. Throws notFound. */
+  getTraits(uuid: string): string[] {
+    return [...this.node(uuid).traits].sort();
+  }
+
+  /** Replaces a provider's traits; returns the new generation. Throws conflict on a stale generation, badRequest on unknown traits. */
+  setTraits(uuid: string, generation: number, traits: readonly string[]): number {
+    const node = this.node(uuid);
+    this.checkGeneration(node, generation);
+    const unknown = traits.filter((t) => !this.hasTrait(t));
+    if (unknown.length > 0) throw badRequest(`No such trait(s): ${unknown.join(", ")}.`);
+    for (const t of node.traits) this.byTrait.get(t)?.delete(uuid);
+    node.traits = new Set(traits);
+    for (const t of node.traits) addTo(this.byTrait, t, uuid);
+    return ++node.generation;
+  }
+
+  /** Aggregate UUIDs of a provider, sorted. Throws notFound. */
+  getAggregates(uuid: string): string[] {
+    return [...this.node(uuid).aggregates].sort();
+  }
+
+  /** Replaces a provider's aggregates; returns the new generation. Throws conflict on a stale generation. */
+  setAggregates(uuid: string, generation: number, aggregates: readonly string[]): number {
+    const node = this.node(uuid);
+    this.checkGeneration(node, generation);
+    for (const a of node.aggregates) this.byAggregate.get(a)?.delete(uuid);
+    node.aggregates = new Set(aggregates);
+    for (const a of node.aggregates) addTo(this.byAggregate, a, uuid);
+    return ++node.generation;
+  }
+
+  /** Internal record of a provider, or undefined (for the candidates engine; do not mutate). */
+  peek(uuid: string): ProviderNode | undefined {
+    return this.nodes.get(uuid);
+  }
+
+  /** UUIDs of providers with an inventory of `rc` (index; do not mutate). */
+  providersWithClass(rc: string): ReadonlySet<string> {
+    return this.byClass.get(rc) ?? EMPTY;
+  }
+
+  /** UUIDs of providers having `trait` (index; do not mutate). */
+  providersWithTrait(trait: string): ReadonlySet<string> {
+    return this.byTrait.get(trait) ?? EMPTY;
+  }
+
+  /** UUIDs of providers in aggregate `agg` (index; do not mutate). */
+  providersInAggregate(agg: string): ReadonlySet<string> {
+    return this.byAggregate.get(agg) ?? EMPTY;
+  }
+
+  /** UUIDs of root providers (index; do not mutate). */
+  rootUuids(): ReadonlySet<string> {
+    return this.rootSet;
+  }
+
+  protected node(uuid: string): ProviderNode {
+    const node = this.nodes.get(uuid);
+    if (node === undefined) throw notFound(`No resource provider with uuid ${uuid} found`);
+    return node;
+  }
+
+  protected checkGeneration(node: ProviderNode, generation: number): void {
+    if (node.generation !== generation) {
+      throw concurrentUpdate(
+        `resource provider generation conflict: expected ${generation} but ${node.uuid} is at ${node.generation}. Please update the generation and try again.`,
+      );
+    }
+  }
+
+  private view(n: ProviderNode): ResourceProvider {
+    return { uuid: n.uuid, name: n.name, parentUuid: n.parentUuid, rootUuid: n.rootUuid, generation: n.generation };
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+function validateInventory(rc: string, inv: Inventory): void {
+  const ints: (keyof Inventory)[] = ["total", "reserved", "min_unit", "max_unit", "step_size"];
+  for (const k of ints) {
+    if (!Number.isInteger(inv[k]) || inv[k] < 0)
+      throw badRequest(`Bad inventory ${rc}: ${k} must be a non-negative integer.`);
+  }
+  if (inv.total < 1 || inv.min_unit < 1 || inv.max_unit < 1 || inv.step_size < 1) {
+    throw badRequest(`Bad inventory ${rc}: total, min_unit, max_unit and step_size must be at least 1.`);
+  }
+  if (!(inv.allocation_ratio > 0) || !Number.isFinite(inv.allocation_ratio)) {
+    throw badRequest(`Bad inventory ${rc}: allocation_ratio must be a positive number.`);
+  }
+  if (inv.reserved > inv.total)
+    throw badRequest(
+      `Unable to update inventory for resource provider: Invalid inventory for '${rc}': reserved > total.`,
+    );
+  if (inv.min_unit > inv.max_unit) throw badRequest(`Bad inventory ${rc}: min_unit must be <= max_unit.`);
+}

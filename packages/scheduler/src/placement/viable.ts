@@ -1,0 +1,142 @@
+import { getOrCreate } from "./map-util.js";
+import { capacityOf } from "./model.js";
+import type { ProviderNode } from "./provider-store.js";
+import type { CandidatesQuery, RequestGroup } from "./query.js";
+import type { PlacementState } from "./state.js";
+
+/** One choice to make while combining: a provider for a whole granular group, or for one class of the unsuffixed group. */
+export interface Slot {
+  /** Index of the request group in `CandidatesQuery.groups`. */
+  readonly group: number;
+  /** Suffix of the group ("" for the unsuffixed one). */
+  readonly suffix: string;
+  /** Amounts this slot allocates on the one provider chosen for it. */
+  readonly resources: ReadonlyArray<readonly [string, number]>;
+  /** Viable providers per root UUID, sorted by UUID. */
+  readonly byRoot: ReadonlyMap<string, ProviderNode[]>;
+  /** Slots with an equal signature share a key: their picks are ordered to skip mirror-image permutations. */
+  readonly symmetryKey: string;
+}
+
+/** True when `amount` of `rc` fits on the provider on its own (unit constraints and free capacity). */
+export function fits(node: ProviderNode, rc: string, amount: number, alreadyPicked = 0): boolean {
+  const inv = node.inventories.get(rc);
+  if (inv === undefined) return false;
+  if (amount < inv.min_unit || amount > inv.max_unit || amount % inv.step_size !== 0) return false;
+  return (node.usages.get(rc) ?? 0) + alreadyPicked + amount <= capacityOf(inv);
+}
+
+function hasAll(traits: ReadonlySet<string>, cnf: RequestGroup["requiredTraits"]): boolean {
+  return cnf.every((anyOf) => anyOf.some((t) => traits.has(t)));
+}
+
+function inAggregates(state: PlacementState, node: ProviderNode, group: RequestGroup, viaRoot: boolean): boolean {
+  const root = viaRoot ? state.peek(node.rootUuid) : undefined;
+  const member = (a: string) => node.aggregates.has(a) || (root?.aggregates.has(a) ?? false);
+  if (group.forbiddenAggregates.some(member)) return false;
+  return group.memberOf.every((anyOf) => anyOf.some(member));
+}
+
+/**
+ * Roots that may hold candidates: in_tree and root_required applied, or null for "any root".
+ * Returns a set to intersect with the roots each slot can serve.
+ */
+export function allowedRoots(state: PlacementState, query: CandidatesQuery): Set<string> | null {
+  let roots: Set<string> | null = null;
+  if (query.inTree !== null) {
+    const node = state.peek(query.inTree);
+    roots = new Set(node === undefined ? [] : [node.rootUuid]);
+  }
+  if (query.rootRequired.length > 0 || query.rootForbidden.length > 0) {
+    const ok = (uuid: string) => {
+      const root = state.peek(uuid);
+      return (
+        root !== undefined &&
+        hasAll(root.traits, query.rootRequired) &&
+        !query.rootForbidden.some((t) => root.traits.has(t))
+      );
+    };
+    const source: Iterable<string> = roots ?? candidatesFromTraits(state, query) ?? state.rootUuids();
+    roots = new Set([...source].filter(ok));
+  }
+  return roots;
+}
+
+function candidatesFromTraits(state: PlacementState, query: CandidatesQuery): Iterable<string> | null {
+  const single = query.rootRequired.find((l) => l.length === 1)?.[0];
+  return single === undefined
+    ? null
+    : [...state.providersWithTrait(single)].filter((u) => state.peek(u)?.parentUuid === null);
+}
+
+/** Builds the slots of a query: one per granular group, one per resource class of the unsuffixed group. */
+export function buildSlots(state: PlacementState, query: CandidatesQuery, roots: Set<string> | null): Slot[] {
+  const slots: Slot[] = [];
+  query.groups.forEach((group, index) => {
+    const entries = Object.entries(group.resources);
+    const parts = group.suffix === "" ? entries.map((e) => [e]) : [entries];
+    for (const resources of parts) {
+      slots.push({
+        group: index,
+        suffix: group.suffix,
+        resources,
+        byRoot: viableByRoot(state, group, resources, roots),
+        symmetryKey: group.suffix === "" ? `unsuffixed:${index}:${resources[0]?.[0]}` : signature(group),
+      });
+    }
+  });
+  return slots;
+}
+
+function signature(group: RequestGroup): string {
+  return JSON.stringify([
+    Object.entries(group.resources).sort(),
+    group.requiredTraits.map((l) => [...l].sort()).sort(),
+    [...group.forbiddenTraits].sort(),
+    group.memberOf.map((l) => [...l].sort()).sort(),
+    [...group.forbiddenAggregates].sort(),
+  ]);
+}
+
+function viableByRoot(
+  state: PlacementState,
+  group: RequestGroup,
+  resources: ReadonlyArray<readonly [string, number]>,
+  roots: Set<string> | null,
+): Map<string, ProviderNode[]> {
+  const granular = group.suffix !== "";
+  // Scan the smallest index among the classes (and a required trait, for granular groups).
+  let scan: ReadonlySet<string> | undefined;
+  for (const [rc] of resources) {
+    const set = state.providersWithClass(rc);
+    if (scan === undefined || set.size < scan.size) scan = set;
+  }
+  if (granular) {
+    for (const anyOf of group.requiredTraits) {
+      if (anyOf.length !== 1) continue;
+      const set = state.providersWithTrait(anyOf[0]!);
+      if (scan === undefined || set.size < scan.size) scan = set;
+    }
+  }
+  const out = new Map<string, ProviderNode[]>();
+  for (const uuid of scan ?? []) {
+    const node = state.peek(uuid);
+    if (node === undefined || (roots !== null && !roots.has(node.rootUuid))) continue;
+    if (!resources.every(([rc, n]) => fits(node, rc, n))) continue;
+    if (group.forbiddenTraits.some((t) => node.traits.has(t))) continue;
+    // Unsuffixed group: required traits may be spread over its providers, checked per candidate.
+    if (granular && !hasAll(node.traits, group.requiredTraits)) continue;
+    if (!inAggregates(state, node, group, !granular)) continue;
+    getOrCreate(out, node.rootUuid, () => [] as ProviderNode[]).push(node);
+  }
+  for (const list of out.values()) list.sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
+  return out;
+}
+
+/** True when the unsuffixed group's required traits are covered by the providers it used. */
+export function unsuffixedTraitsHold(group: RequestGroup, used: readonly ProviderNode[]): boolean {
+  if (group.requiredTraits.length === 0) return true;
+  const traits = new Set<string>();
+  for (const n of used) for (const t of n.traits) traits.add(t);
+  return hasAll(traits, group.requiredTraits);
+}
