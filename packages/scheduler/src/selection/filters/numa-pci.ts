@@ -1,0 +1,49 @@
+/**
+ * NUMATopologyFilter and PciPassthroughFilter. Both rest on one joint NUMA+PCI fit (as Nova's
+ * NUMATopologyFilter passes the PCI requests into numa_fit_instance_to_host); the fit is
+ * memoized per (host, spec) so running both filters costs one fit.
+ */
+import type { HostState } from "../host-state.js";
+import { fitNumaTopology, type NumaFitResult } from "../numa-fit.js";
+import { fitPciRequests } from "../pci-fit.js";
+import { fail, type HostFilter, PASS } from "../plugin.js";
+import type { RequestSpec } from "../request-spec.js";
+
+const memo = new WeakMap<HostState, { spec: RequestSpec; fit: NumaFitResult }>();
+
+/** The joint NUMA (and PCI) fit of `spec` on `host`; undefined when the spec asks no NUMA. */
+export function numaFitFor(host: HostState, spec: RequestSpec): NumaFitResult | undefined {
+  if (spec.numaTopology === undefined) return undefined;
+  const hit = memo.get(host);
+  if (hit !== undefined && hit.spec === spec) return hit.fit;
+  const fit = fitNumaTopology(host, spec.numaTopology, spec.pciRequests);
+  memo.set(host, { spec, fit });
+  return fit;
+}
+
+/** Passes hosts whose NUMA cells can hold the guest's cells (pinning, memory, pages, PCI). */
+export const numaTopologyFilter: HostFilter = {
+  name: "NUMATopologyFilter",
+  filter(host, spec) {
+    const fit = numaFitFor(host, spec);
+    if (fit === undefined || fit.ok) return PASS;
+    return fail(fit.reason);
+  },
+};
+
+/**
+ * Passes hosts whose PCI pools can serve every PCI request (aliases, SR-IOV ports by physnet);
+ * with a guest NUMA topology the devices must also respect each request's NUMA policy.
+ */
+export const pciPassthroughFilter: HostFilter = {
+  name: "PciPassthroughFilter",
+  filter(host, spec) {
+    if (spec.pciRequests.length === 0) return PASS;
+    const plain = fitPciRequests(host.pciPools, spec.pciRequests);
+    if (!plain.ok) return fail(plain.reason);
+    const fit = numaFitFor(host, spec);
+    if (fit === undefined || fit.ok) return PASS;
+    // PCI alone fits, NUMA alone may too: only the joint fit failed, for NUMA affinity.
+    return fail(`PCI devices cannot follow the guest's NUMA cells: ${fit.reason}`);
+  },
+};

@@ -1,0 +1,139 @@
+/**
+ * Fits a guest NUMA topology onto a host's cells (Nova's numa_fit_instance_to_host): each guest
+ * cell gets its own host cell, with dedicated CPUs chosen from the cell's free CPUs, memory or
+ * pages of the requested size from that cell, and (when PCI is asked) devices that the NUMA
+ * policy allows from the chosen cells. The result is an actual assignment, found by trying host
+ * cells for each guest cell in turn and backing out of dead ends.
+ */
+import type { HostNumaCell, HostState } from "./host-state.js";
+import { fitPciRequests, type PciAssignment } from "./pci-fit.js";
+import type { GuestNumaCell, GuestNumaTopology, PciRequest } from "./request-spec.js";
+
+/** Where one guest cell went. */
+export interface GuestCellPlacement {
+  /** Guest cell id. */
+  readonly guestCell: number;
+  /** Host cell id. */
+  readonly hostCell: number;
+  /** Host CPUs the guest's vCPUs are pinned to (dedicated policy); empty when they float. */
+  readonly pinnedCpus: readonly number[];
+  /** Page size used, in KiB; undefined when memory was taken without a page request. */
+  readonly pageSizeKb?: number;
+}
+
+/** A complete fit, or the reason there is none. */
+export type NumaFitResult =
+  | { readonly ok: true; readonly cells: readonly GuestCellPlacement[]; readonly pci?: PciAssignment }
+  | { readonly ok: false; readonly reason: string };
+
+type CellFit = { placement: GuestCellPlacement } | { reason: string };
+
+function pageSizesToTry(cell: HostNumaCell, wanted: GuestNumaTopology["pageSize"]): number[] {
+  const sizes = cell.mempages.map((p) => p.sizeKb).sort((a, b) => a - b);
+  const smallest = sizes[0] ?? 4;
+  if (wanted === "small") return [smallest];
+  if (wanted === "large") return sizes.filter((s) => s > smallest).reverse();
+  if (wanted === "any") return [...sizes.filter((s) => s > smallest).reverse(), smallest];
+  return wanted === undefined ? [] : [wanted];
+}
+
+/** Dedicated CPUs from the free ones, whole free sibling sets first (the `prefer` thread policy). */
+function chooseCpus(cell: HostNumaCell, count: number): number[] | undefined {
+  const pinned = new Set(cell.pinnedCpus);
+  const free = cell.cpus.filter((c) => !pinned.has(c));
+  if (free.length < count) return undefined;
+  const wholeCores = cell.siblings.filter((s) => s.every((c) => !pinned.has(c))).flat();
+  const order = [...new Set([...wholeCores.filter((c) => free.includes(c)), ...free])];
+  return order.slice(0, count);
+}
+
+function fitCell(host: HostState, guest: GuestNumaCell, cell: HostNumaCell, topology: GuestNumaTopology): CellFit {
+  let pinnedCpus: number[] = [];
+  if (topology.dedicatedCpus) {
+    const chosen = chooseCpus(cell, guest.vcpus);
+    if (chosen === undefined) {
+      const free = cell.cpus.length - cell.pinnedCpus.length;
+      return {
+        reason: `cell ${cell.id} has ${free} free dedicated CPU(s), guest cell ${guest.id} needs ${guest.vcpus}`,
+      };
+    }
+    pinnedCpus = chosen;
+  } else if (guest.vcpus > cell.cpus.length) {
+    return { reason: `cell ${cell.id} has ${cell.cpus.length} CPU(s), guest cell ${guest.id} has ${guest.vcpus}` };
+  }
+  if (topology.pageSize === undefined) {
+    const ratio = topology.dedicatedCpus ? 1 : host.ramAllocationRatio;
+    const avail = cell.memoryMb * ratio - cell.memoryUsedMb;
+    if (avail < guest.memoryMb) {
+      return { reason: `cell ${cell.id} has ${avail} MiB free, guest cell ${guest.id} needs ${guest.memoryMb} MiB` };
+    }
+    return { placement: { guestCell: guest.id, hostCell: cell.id, pinnedCpus } };
+  }
+  const kb = guest.memoryMb * 1024;
+  for (const size of pageSizesToTry(cell, topology.pageSize)) {
+    const pages = cell.mempages.find((p) => p.sizeKb === size);
+    const freePages = pages === undefined ? 0 : pages.total - pages.used;
+    if (kb % size === 0 && freePages >= kb / size) {
+      return { placement: { guestCell: guest.id, hostCell: cell.id, pinnedCpus, pageSizeKb: size } };
+    }
+  }
+  return { reason: `cell ${cell.id} lacks ${guest.memoryMb} MiB of free pages of size ${String(topology.pageSize)}` };
+}
+
+/**
+ * Fits `topology` (and `pciRequests`, if any) onto `host`. Pure and deterministic: the first
+ * assignment in host cell order wins. A host without NUMA cells never fits a NUMA request.
+ */
+export function fitNumaTopology(
+  host: HostState,
+  topology: GuestNumaTopology,
+  pciRequests: readonly PciRequest[] = [],
+): NumaFitResult {
+  const cells = host.numaCells ?? [];
+  const guests = topology.cells;
+  if (guests.length > cells.length) {
+    return { ok: false, reason: `guest asks for ${guests.length} NUMA cell(s), host has ${cells.length}` };
+  }
+  // Per guest cell, the host cells it fits alone (and why the others do not).
+  const options: GuestCellPlacement[][] = [];
+  for (const guest of guests) {
+    const fits: GuestCellPlacement[] = [];
+    const reasons: string[] = [];
+    for (const cell of cells) {
+      const r = fitCell(host, guest, cell, topology);
+      if ("placement" in r) fits.push(r.placement);
+      else reasons.push(r.reason);
+    }
+    if (fits.length === 0)
+      return { ok: false, reason: `no host cell fits guest cell ${guest.id}: ${reasons.join("; ")}` };
+    options.push(fits);
+  }
+  let pciReason: string | undefined;
+  const used = new Set<number>();
+  const chosen: GuestCellPlacement[] = [];
+  const search = (i: number): NumaFitResult | undefined => {
+    if (i === guests.length) {
+      if (pciRequests.length === 0) return { ok: true, cells: [...chosen] };
+      const pci = fitPciRequests(host.pciPools, pciRequests, new Set(chosen.map((c) => c.hostCell)));
+      if (pci.ok) return { ok: true, cells: [...chosen], pci: pci.assignment };
+      pciReason ??= pci.reason;
+      return undefined;
+    }
+    for (const option of options[i]!) {
+      if (used.has(option.hostCell)) continue;
+      used.add(option.hostCell);
+      chosen.push(option);
+      const found = search(i + 1);
+      chosen.pop();
+      used.delete(option.hostCell);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const found = search(0);
+  if (found !== undefined) return found;
+  return {
+    ok: false,
+    reason: pciReason ?? `no assignment of ${guests.length} guest cells to distinct host cells fits`,
+  };
+}

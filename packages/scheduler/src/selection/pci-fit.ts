@@ -1,0 +1,80 @@
+/**
+ * Whether PCI requests can be met from a host's pools, optionally restricted by the NUMA cells
+ * the guest landed on (Nova's PciDeviceStats.support_requests with numa_cells). Greedy per
+ * request in order, as Nova: each request takes from the pools it matches, best-placed first.
+ */
+import type { PciDevicePool } from "./host-state.js";
+import type { PciDeviceSpec, PciRequest } from "./request-spec.js";
+
+/** Where each request's devices come from: pool index and count taken. */
+export interface PciAssignment {
+  /** Per request (same order as asked), the pools used and how many devices each. */
+  readonly perRequest: readonly (readonly { readonly pool: number; readonly count: number }[])[];
+}
+
+/** The fit, or the reason there is none. */
+export type PciFitResult =
+  | { readonly ok: true; readonly assignment: PciAssignment }
+  | { readonly ok: false; readonly reason: string };
+
+function matches(pool: PciDevicePool, spec: PciDeviceSpec): boolean {
+  return (
+    (spec.vendorId === undefined || spec.vendorId === pool.vendorId) &&
+    (spec.productId === undefined || spec.productId === pool.productId) &&
+    (spec.devType === undefined || spec.devType === pool.devType) &&
+    (spec.physicalNetwork === undefined || spec.physicalNetwork === pool.physicalNetwork)
+  );
+}
+
+/** 0 = on one of the guest's cells, 1 = no NUMA information, 2 = another cell. */
+function placement(pool: PciDevicePool, cells: ReadonlySet<number>): 0 | 1 | 2 {
+  if (pool.numaNode === undefined) return 1;
+  return cells.has(pool.numaNode) ? 0 : 2;
+}
+
+/**
+ * Fits `requests` onto `pools`. With `numaCells` (the host cells of the guest's NUMA fit),
+ * `required` takes only pools on those cells, `legacy` also pools without NUMA information,
+ * `preferred` any pool but those cells first. Without `numaCells` every matching pool counts.
+ * Pure: the pools are not changed.
+ */
+export function fitPciRequests(
+  pools: readonly PciDevicePool[],
+  requests: readonly PciRequest[],
+  numaCells?: ReadonlySet<number>,
+): PciFitResult {
+  const free = pools.map((p) => p.count);
+  const perRequest: { pool: number; count: number }[][] = [];
+  for (const request of requests) {
+    const candidates: { index: number; rank: number }[] = [];
+    pools.forEach((pool, index) => {
+      if (!request.specs.some((s) => matches(pool, s))) return;
+      const rank = numaCells === undefined ? 0 : placement(pool, numaCells);
+      if (request.numaPolicy === "required" && rank !== 0) return;
+      if (request.numaPolicy === "legacy" && rank === 2) return;
+      candidates.push({ index, rank });
+    });
+    candidates.sort((a, b) => a.rank - b.rank || a.index - b.index);
+    let needed = request.count;
+    const taken: { pool: number; count: number }[] = [];
+    for (const { index } of candidates) {
+      if (needed === 0) break;
+      const n = Math.min(needed, free[index]!);
+      if (n > 0) {
+        free[index]! -= n;
+        needed -= n;
+        taken.push({ pool: index, count: n });
+      }
+    }
+    if (needed > 0) {
+      const where =
+        numaCells === undefined ? "" : ` on NUMA cells [${[...numaCells].join(",")}] (policy ${request.numaPolicy})`;
+      return {
+        ok: false,
+        reason: `PCI request '${request.source}' needs ${request.count} device(s), ${request.count - needed} free${where}`,
+      };
+    }
+    perRequest.push(taken);
+  }
+  return { ok: true, assignment: { perRequest } };
+}
