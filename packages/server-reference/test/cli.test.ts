@@ -118,5 +118,12 @@ describe("stratus serve", () => {
     const second = stratus(["--data-dir", dataDir, "bootstrap", "--bootstrap-password", "pw"]);
     expect(await second.exited).toBe(0);
     expect(second.out()).not.toContain("created");
+    // serve on the bootstrapped data dir must not invent a password the admin does not have
+    const served = stratus(["serve", "--data-dir", dataDir], portZeroEnv);
+    await until(() => served.out().includes("placement"), 20_000, `serve to start (stderr: ${served.err()})`);
+    expect(served.out()).not.toContain("identity: admin /");
+    expect(existsSync(join(dataDir, "clouds.yaml"))).toBe(false);
+    served.child.kill("SIGTERM");
+    expect(await served.exited).toBe(0);
   });
 });

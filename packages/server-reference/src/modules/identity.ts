@@ -4,7 +4,7 @@
  * is configured, and writes it with a ready `clouds.yaml` into the data directory.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
 import { type Database, openDatabase } from "@stratus/core/db";
@@ -65,23 +65,19 @@ export class IdentityModule implements ServiceModule {
     app.addHook("onClose", async () => database.close());
 
     // bootstrap before the port opens, so no client sees a half-made cloud
-    {
-      const firstStart = !existsSync(join(dataDir, "clouds.yaml"));
-      const password = options.adminPassword ?? (firstStart ? randomBytes(18).toString("base64url") : undefined);
-      const url = identityPublicUrl(this.config);
-      const result = await bootstrap(identity, {
-        adminPassword: password ?? randomBytes(18).toString("base64url"),
-        publicUrl: url,
-        // serve bootstraps on every start: an existing admin keeps the password it has
-        resetPassword: false,
-      });
-      if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
-      if (firstStart && password !== undefined) {
-        writeFileSync(join(dataDir, "clouds.yaml"), cloudsYaml(url, password), { mode: 0o600 });
-        process.stdout.write(
-          `identity: admin / ${options.adminPassword === undefined ? password : "(the configured password)"}; clouds.yaml written to ${join(dataDir, "clouds.yaml")} (export OS_CLIENT_CONFIG_FILE=${join(dataDir, "clouds.yaml")} OS_CLOUD=stratus)\n`,
-        );
-      }
+    const password = options.adminPassword ?? randomBytes(18).toString("base64url");
+    const url = identityPublicUrl(this.config);
+    // serve bootstraps on every start: an existing admin keeps the password it has
+    const result = await bootstrap(identity, { adminPassword: password, publicUrl: url, resetPassword: false });
+    if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
+    // only an admin made just now has this password: never write one it does not have
+    if (result.created.includes("user admin")) {
+      const cloudsFile = join(dataDir, "clouds.yaml");
+      writeFileSync(cloudsFile, cloudsYaml(url, password), { mode: 0o600 });
+      const shown = options.adminPassword === undefined ? password : "(the configured password)";
+      process.stdout.write(
+        `identity: admin / ${shown}; clouds.yaml written to ${cloudsFile} (export OS_CLIENT_CONFIG_FILE=${cloudsFile} OS_CLOUD=stratus)\n`,
+      );
     }
     return app;
   }
