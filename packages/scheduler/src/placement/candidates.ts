@@ -1,9 +1,8 @@
-import { getOrCreate } from "./map-util.js";
 import { capacityOf } from "./model.js";
 import type { ProviderNode } from "./provider-store.js";
 import type { CandidatesQuery } from "./query.js";
 import type { PlacementState } from "./state.js";
-import { allowedRoots, buildSlots, fits, type Slot, unsuffixedTraitsHold } from "./viable.js";
+import { allowedRoots, buildSlots, fits, type Slot, treeOf, unsuffixedTraitsHold } from "./viable.js";
 
 /** One allocation request of GET /allocation_candidates (microversion 1.34+ shape). */
 export interface AllocationRequest {
@@ -39,6 +38,8 @@ export interface CandidateLimits {
   readonly maxCandidatesPerTree?: number;
   /** Most provider picks explored in one tree before giving up on it (default 100,000). */
   readonly maxStepsPerTree?: number;
+  /** Most allocation requests in all when the query has no `limit` (default 10,000; bounds memory). */
+  readonly maxCandidates?: number;
 }
 
 /**
@@ -54,89 +55,141 @@ export function allocationCandidates(
   limits: CandidateLimits = {},
 ): AllocationCandidates {
   const maxPerTree = limits.maxCandidatesPerTree ?? 1000;
-  const maxSteps = limits.maxStepsPerTree ?? 100_000;
-  let remaining = query.limit ?? Number.POSITIVE_INFINITY;
+  let remaining = query.limit ?? limits.maxCandidates ?? 10_000;
   const roots = allowedRoots(state, query);
-  const slots = buildSlots(state, query, roots);
+  const slots = buildSlots(state, query);
+  const combiner = new TreeCombiner(state, query, slots, limits.maxStepsPerTree ?? 100_000);
   const requests: AllocationRequest[] = [];
   const summaries: Record<string, ProviderSummary> = {};
-  // Roots every slot can serve, scanning the slot with fewest trees.
-  const smallest = slots.reduce((a, b) => (b.byRoot.size < a.byRoot.size ? b : a));
-  for (const root of smallest.byRoot.keys()) {
+  // Trees are found from the most selective slot's index; the other slots are checked per tree.
+  const seed = slots.reduce((a, b) => (b.scan.size < a.scan.size ? b : a));
+  const seen = new Set<string>();
+  for (const uuid of seed.scan) {
     if (remaining <= 0) break;
-    const lists = slots.map((s) => s.byRoot.get(root));
-    if (lists.some((l) => l === undefined)) continue;
-    const found = combineTree(
-      state,
-      query,
-      slots,
-      lists as ProviderNode[][],
-      Math.min(maxPerTree, remaining),
-      maxSteps,
-    );
-    if (found.length === 0) continue;
-    requests.push(...found);
-    remaining -= found.length;
-    summarizeTree(state, root, summaries);
+    const node = state.peek(uuid);
+    if (node === undefined || seen.has(node.rootUuid) || !seed.accepts(node)) continue;
+    if (roots !== null && !roots.has(node.rootUuid)) continue;
+    seen.add(node.rootUuid);
+    const root = state.peek(node.rootUuid);
+    if (root === undefined) continue;
+    const tree = treeOf(state, root);
+    const found = combiner.combine(tree, Math.min(maxPerTree, remaining), requests);
+    if (found === 0) continue;
+    remaining -= found;
+    summarizeTree(tree, summaries);
   }
   return { allocation_requests: requests, provider_summaries: summaries };
 }
 
-function combineTree(
-  state: PlacementState,
-  query: CandidatesQuery,
-  slots: readonly Slot[],
-  lists: ProviderNode[][],
-  cap: number,
-  maxSteps: number,
-): AllocationRequest[] {
-  // Fewest choices first prunes earliest; ties keep query order so identical groups stay adjacent.
-  const order = slots.map((_, i) => i).sort((a, b) => lists[a]!.length - lists[b]!.length || a - b);
-  const isolate = query.groupPolicy === "isolate";
-  const picks: (ProviderNode | undefined)[] = new Array(slots.length);
-  const pickIndex: number[] = new Array(slots.length).fill(-1);
-  const amounts = new Map<ProviderNode, Map<string, number>>();
-  const out: AllocationRequest[] = [];
-  let steps = 0;
+/** Depth-first combination of slots within one tree, reused across trees of one query. */
+class TreeCombiner {
+  private readonly isolate: boolean;
+  private readonly picks: ProviderNode[];
+  private readonly pickIndex: number[];
+  private readonly amounts = new Map<ProviderNode, Map<string, number>>();
+  private lists: ProviderNode[][] = [];
+  private order: number[] = [];
+  private out: AllocationRequest[] = [];
+  private found = 0;
+  private cap = 0;
+  private steps = 0;
 
-  const lastSameKey = (depth: number): number => {
-    const key = slots[order[depth]!]!.symmetryKey;
-    for (let d = depth - 1; d >= 0; d--) if (slots[order[d]!]!.symmetryKey === key) return pickIndex[order[d]!]!;
-    return -1;
-  };
-  const isolationHolds = (slot: Slot, node: ProviderNode): boolean => {
-    if (!isolate || slot.suffix === "") return true;
-    return slots.every((s, i) => s.suffix === "" || s.group === slot.group || picks[i] !== node);
-  };
-  const dfs = (depth: number): void => {
-    if (out.length >= cap || steps > maxSteps) return;
-    if (depth === order.length) {
-      if (leafHolds(state, query, slots, picks as ProviderNode[])) out.push(toRequest(slots, picks as ProviderNode[]));
+  constructor(
+    private readonly state: PlacementState,
+    private readonly query: CandidatesQuery,
+    private readonly slots: readonly Slot[],
+    private readonly maxSteps: number,
+  ) {
+    this.isolate = query.groupPolicy === "isolate";
+    this.picks = new Array(slots.length);
+    this.pickIndex = new Array(slots.length).fill(-1);
+  }
+
+  /** Appends at most `cap` allocation requests of `tree` to `out`; returns how many. */
+  combine(tree: readonly ProviderNode[], cap: number, out: AllocationRequest[]): number {
+    const lists: ProviderNode[][] = [];
+    for (const slot of this.slots) {
+      const list = slot.viableIn(tree);
+      if (list.length === 0) return 0;
+      lists.push(list);
+    }
+    this.lists = lists;
+    // Fewest choices first prunes earliest; ties keep query order so identical groups stay adjacent.
+    this.order = orderByChoices(lists);
+    this.out = out;
+    this.found = 0;
+    this.cap = cap;
+    this.steps = 0;
+    this.amounts.clear();
+    this.dfs(0);
+    return this.found;
+  }
+
+  private dfs(depth: number): void {
+    if (depth === this.order.length) {
+      if (leafHolds(this.state, this.query, this.slots, this.picks)) {
+        this.out.push(toRequest(this.slots, this.picks));
+        this.found++;
+      }
       return;
     }
-    const si = order[depth]!;
-    const slot = slots[si]!;
-    const list = lists[si]!;
-    const floor = lastSameKey(depth);
-    const start = floor < 0 ? 0 : isolate && slot.suffix !== "" ? floor + 1 : floor;
+    const si = this.order[depth]!;
+    const slot = this.slots[si]!;
+    const list = this.lists[si]!;
+    const floor = this.lastSameKey(depth, slot.symmetryKey);
+    const start = floor < 0 ? 0 : this.isolate && slot.suffix !== "" ? floor + 1 : floor;
     for (let i = start; i < list.length; i++) {
-      if (++steps > maxSteps || out.length >= cap) return;
+      if (++this.steps > this.maxSteps || this.found >= this.cap) return;
       const node = list[i]!;
-      const m = amounts.get(node);
-      if (!slot.resources.every(([rc, n]) => fits(node, rc, n, m?.get(rc) ?? 0))) continue;
-      if (!isolationHolds(slot, node)) continue;
-      const held = getOrCreate(amounts, node, () => new Map<string, number>());
+      let held = this.amounts.get(node);
+      if (held !== undefined && !fitsAll(node, slot, held)) continue;
+      if (!this.isolationHolds(slot, node)) continue;
+      if (held === undefined) {
+        held = new Map();
+        this.amounts.set(node, held);
+      }
       for (const [rc, n] of slot.resources) held.set(rc, (held.get(rc) ?? 0) + n);
-      picks[si] = node;
-      pickIndex[si] = i;
-      dfs(depth + 1);
+      this.picks[si] = node;
+      this.pickIndex[si] = i;
+      this.dfs(depth + 1);
       for (const [rc, n] of slot.resources) held.set(rc, held.get(rc)! - n);
-      picks[si] = undefined;
-      pickIndex[si] = -1;
+      this.pickIndex[si] = -1;
     }
-  };
-  dfs(0);
-  return out;
+  }
+
+  private lastSameKey(depth: number, key: string): number {
+    for (let d = depth - 1; d >= 0; d--) {
+      const si = this.order[d]!;
+      if (this.slots[si]!.symmetryKey === key) return this.pickIndex[si]!;
+    }
+    return -1;
+  }
+
+  private isolationHolds(slot: Slot, node: ProviderNode): boolean {
+    if (!this.isolate || slot.suffix === "") return true;
+    for (let i = 0; i < this.slots.length; i++) {
+      const other = this.slots[i]!;
+      if (this.pickIndex[i]! >= 0 && other.suffix !== "" && other.group !== slot.group && this.picks[i] === node)
+        return false;
+    }
+    return true;
+  }
+}
+
+/** Slot indexes, fewest choices first; ties keep query order so identical groups stay adjacent. */
+function orderByChoices(lists: readonly ProviderNode[][]): number[] {
+  const order: number[] = [];
+  for (let i = 0; i < lists.length; i++) {
+    let j = order.length;
+    while (j > 0 && lists[order[j - 1]!]!.length > lists[i]!.length) j--;
+    order.splice(j, 0, i);
+  }
+  return order;
+}
+
+function fitsAll(node: ProviderNode, slot: Slot, held: ReadonlyMap<string, number>): boolean {
+  for (const [rc, n] of slot.resources) if (!fits(node, rc, n, held.get(rc) ?? 0)) return false;
+  return true;
 }
 
 function leafHolds(
@@ -148,6 +201,7 @@ function leafHolds(
   const unsuffixed = query.groups[0]?.suffix === "" ? query.groups[0] : undefined;
   if (
     unsuffixed !== undefined &&
+    unsuffixed.requiredTraits.length > 0 &&
     !unsuffixedTraitsHold(
       unsuffixed,
       picks.filter((_, i) => slots[i]!.suffix === ""),
@@ -176,7 +230,8 @@ function isDescendantOrSelf(state: PlacementState, node: ProviderNode, ancestor:
 function toRequest(slots: readonly Slot[], picks: ProviderNode[]): AllocationRequest {
   const allocations: Record<string, { resources: Record<string, number> }> = {};
   const mappings: Record<string, string[]> = {};
-  slots.forEach((slot, i) => {
+  for (let i = 0; i < slots.length; i++) {
+    const slot = slots[i]!;
     const node = picks[i]!;
     const entry = allocations[node.uuid] ?? { resources: {} };
     allocations[node.uuid] = entry;
@@ -185,24 +240,20 @@ function toRequest(slots: readonly Slot[], picks: ProviderNode[]): AllocationReq
     const mapped = mappings[slot.suffix] ?? [];
     mappings[slot.suffix] = mapped;
     if (!mapped.includes(node.uuid)) mapped.push(node.uuid);
-  });
+  }
   return { allocations, mappings };
 }
 
-function summarizeTree(state: PlacementState, root: string, into: Record<string, ProviderSummary>): void {
-  const stack = [root];
-  while (stack.length > 0) {
-    const node = state.peek(stack.pop()!);
-    if (node === undefined) continue;
+function summarizeTree(tree: readonly ProviderNode[], into: Record<string, ProviderSummary>): void {
+  for (const node of tree) {
     const resources: Record<string, { capacity: number; used: number }> = {};
     for (const [rc, inv] of node.inventories)
       resources[rc] = { capacity: capacityOf(inv), used: node.usages.get(rc) ?? 0 };
     into[node.uuid] = {
       resources,
-      traits: [...node.traits].sort(),
+      traits: node.traits.size === 0 ? [] : [...node.traits].sort(),
       parent_provider_uuid: node.parentUuid,
       root_provider_uuid: node.rootUuid,
     };
-    stack.push(...node.children);
   }
 }

@@ -1,21 +1,74 @@
-import { getOrCreate } from "./map-util.js";
 import { capacityOf } from "./model.js";
 import type { ProviderNode } from "./provider-store.js";
 import type { CandidatesQuery, RequestGroup } from "./query.js";
 import type { PlacementState } from "./state.js";
 
-/** One choice to make while combining: a provider for a whole granular group, or for one class of the unsuffixed group. */
-export interface Slot {
+/**
+ * One choice to make while combining: a provider for a whole granular group, or for one class
+ * of the unsuffixed group. It knows which providers can serve it on their own.
+ */
+export class Slot {
   /** Index of the request group in `CandidatesQuery.groups`. */
   readonly group: number;
   /** Suffix of the group ("" for the unsuffixed one). */
   readonly suffix: string;
   /** Amounts this slot allocates on the one provider chosen for it. */
   readonly resources: ReadonlyArray<readonly [string, number]>;
-  /** Viable providers per root UUID, sorted by UUID. */
-  readonly byRoot: ReadonlyMap<string, ProviderNode[]>;
   /** Slots with an equal signature share a key: their picks are ordered to skip mirror-image permutations. */
   readonly symmetryKey: string;
+  /** The smallest index holding every provider that could serve this slot. */
+  readonly scan: ReadonlySet<string>;
+  private readonly spec: RequestGroup;
+  private readonly granular: boolean;
+  private readonly state: PlacementState;
+
+  constructor(
+    state: PlacementState,
+    index: number,
+    group: RequestGroup,
+    resources: ReadonlyArray<readonly [string, number]>,
+  ) {
+    this.state = state;
+    this.group = index;
+    this.suffix = group.suffix;
+    this.spec = group;
+    this.resources = resources;
+    this.granular = group.suffix !== "";
+    this.symmetryKey = this.granular ? signature(group) : `unsuffixed:${index}:${resources[0]?.[0]}`;
+    let scan: ReadonlySet<string> | undefined;
+    for (const [rc] of resources) {
+      const set = state.providersWithClass(rc);
+      if (scan === undefined || set.size < scan.size) scan = set;
+    }
+    if (this.granular) {
+      for (const anyOf of group.requiredTraits) {
+        if (anyOf.length !== 1) continue;
+        const set = state.providersWithTrait(anyOf[0]!);
+        if (scan === undefined || set.size < scan.size) scan = set;
+      }
+    }
+    this.scan = scan ?? new Set();
+  }
+
+  /** True when `node` alone can serve this slot (capacity, unit constraints, traits, aggregates). */
+  accepts(node: ProviderNode): boolean {
+    for (const [rc, n] of this.resources) if (!fits(node, rc, n)) return false;
+    const g = this.spec;
+    for (const t of g.forbiddenTraits) if (node.traits.has(t)) return false;
+    // Unsuffixed group: required traits may be spread over its providers, checked per candidate.
+    if (this.granular && !hasAll(node.traits, g.requiredTraits)) return false;
+    if (g.memberOf.length > 0 || g.forbiddenAggregates.length > 0) {
+      return inAggregates(this.state, node, g, !this.granular);
+    }
+    return true;
+  }
+
+  /** The providers of a tree (given in tree order) that can serve this slot. */
+  viableIn(tree: readonly ProviderNode[]): ProviderNode[] {
+    const out: ProviderNode[] = [];
+    for (const node of tree) if (this.accepts(node)) out.push(node);
+    return out;
+  }
 }
 
 /** True when `amount` of `rc` fits on the provider on its own (unit constraints and free capacity). */
@@ -70,22 +123,30 @@ function candidatesFromTraits(state: PlacementState, query: CandidatesQuery): It
 }
 
 /** Builds the slots of a query: one per granular group, one per resource class of the unsuffixed group. */
-export function buildSlots(state: PlacementState, query: CandidatesQuery, roots: Set<string> | null): Slot[] {
+export function buildSlots(state: PlacementState, query: CandidatesQuery): Slot[] {
   const slots: Slot[] = [];
   query.groups.forEach((group, index) => {
     const entries = Object.entries(group.resources);
     const parts = group.suffix === "" ? entries.map((e) => [e]) : [entries];
-    for (const resources of parts) {
-      slots.push({
-        group: index,
-        suffix: group.suffix,
-        resources,
-        byRoot: viableByRoot(state, group, resources, roots),
-        symmetryKey: group.suffix === "" ? `unsuffixed:${index}:${resources[0]?.[0]}` : signature(group),
-      });
-    }
+    for (const resources of parts) slots.push(new Slot(state, index, group, resources));
   });
   return slots;
+}
+
+/** The providers of the tree under `root`, parents before children. */
+export function treeOf(state: PlacementState, root: ProviderNode): ProviderNode[] {
+  if (root.children.size === 0) return [root];
+  const out: ProviderNode[] = [];
+  const queue: ProviderNode[] = [root];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i]!;
+    out.push(node);
+    for (const child of node.children) {
+      const c = state.peek(child);
+      if (c !== undefined) queue.push(c);
+    }
+  }
+  return out;
 }
 
 function signature(group: RequestGroup): string {
@@ -96,41 +157,6 @@ function signature(group: RequestGroup): string {
     group.memberOf.map((l) => [...l].sort()).sort(),
     [...group.forbiddenAggregates].sort(),
   ]);
-}
-
-function viableByRoot(
-  state: PlacementState,
-  group: RequestGroup,
-  resources: ReadonlyArray<readonly [string, number]>,
-  roots: Set<string> | null,
-): Map<string, ProviderNode[]> {
-  const granular = group.suffix !== "";
-  // Scan the smallest index among the classes (and a required trait, for granular groups).
-  let scan: ReadonlySet<string> | undefined;
-  for (const [rc] of resources) {
-    const set = state.providersWithClass(rc);
-    if (scan === undefined || set.size < scan.size) scan = set;
-  }
-  if (granular) {
-    for (const anyOf of group.requiredTraits) {
-      if (anyOf.length !== 1) continue;
-      const set = state.providersWithTrait(anyOf[0]!);
-      if (scan === undefined || set.size < scan.size) scan = set;
-    }
-  }
-  const out = new Map<string, ProviderNode[]>();
-  for (const uuid of scan ?? []) {
-    const node = state.peek(uuid);
-    if (node === undefined || (roots !== null && !roots.has(node.rootUuid))) continue;
-    if (!resources.every(([rc, n]) => fits(node, rc, n))) continue;
-    if (group.forbiddenTraits.some((t) => node.traits.has(t))) continue;
-    // Unsuffixed group: required traits may be spread over its providers, checked per candidate.
-    if (granular && !hasAll(node.traits, group.requiredTraits)) continue;
-    if (!inAggregates(state, node, group, !granular)) continue;
-    getOrCreate(out, node.rootUuid, () => [] as ProviderNode[]).push(node);
-  }
-  for (const list of out.values()) list.sort((a, b) => (a.uuid < b.uuid ? -1 : a.uuid > b.uuid ? 1 : 0));
-  return out;
 }
 
 /** True when the unsuffixed group's required traits are covered by the providers it used. */

@@ -1,0 +1,116 @@
+/**
+ * Allocation candidates in process (no HTTP): flat clouds of 1,000 and 10,000 root providers,
+ * and 1,000 compute trees each with 8 PCI (SR-IOV PF) children asked for by 8 granular groups.
+ *
+ *   npx tsx --conditions @stratus/source packages/scheduler/bench/candidates.ts
+ */
+import { pathToFileURL } from "node:url";
+import { allocationCandidates, PlacementState, parseCandidatesQuery } from "../src/placement/index.js";
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+const uuid = (kind: number, i: number) =>
+  `${kind.toString(16).padStart(8, "0")}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+
+function flatCloud(roots: number): PlacementState {
+  const state = new PlacementState();
+  for (let i = 0; i < roots; i++) {
+    const rp = uuid(1, i);
+    state.createProvider({ uuid: rp, name: `compute${i}` });
+    state.setInventories(rp, 0, {
+      VCPU: { total: 32, allocation_ratio: 4 },
+      MEMORY_MB: { total: 131072, reserved: 512, allocation_ratio: 1.5 },
+      DISK_GB: { total: 2000 },
+    });
+  }
+  return state;
+}
+
+function pciCloud(roots: number, pfs: number): PlacementState {
+  const state = new PlacementState();
+  for (let i = 0; i < roots; i++) {
+    const root = uuid(1, i);
+    state.createProvider({ uuid: root, name: `compute${i}` });
+    state.setInventories(root, 0, { VCPU: { total: 32 }, MEMORY_MB: { total: 131072 }, DISK_GB: { total: 2000 } });
+    for (let p = 0; p < pfs; p++) {
+      const pf = uuid(2, i * pfs + p);
+      state.createProvider({ uuid: pf, name: `compute${i}_pf${p}`, parentUuid: root });
+      state.setInventories(pf, 0, { SRIOV_NET_VF: { total: 8 } });
+    }
+  }
+  return state;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+/** Runs `fn` `runs` times after a warm-up; returns sorted durations in ms. */
+function time(fn: () => unknown, runs: number): number[] {
+  for (let i = 0; i < 3; i++) fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    out.push(performance.now() - t);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Runs the candidate benchmarks and returns their figures. */
+export function benchCandidates(options: { readonly runs?: number } = {}): Figure[] {
+  const runs = options.runs ?? 50;
+  const figures: Figure[] = [];
+  const flatQuery = "resources=VCPU:1,MEMORY_MB:512,DISK_GB:10";
+  for (const roots of [1000, 10_000]) {
+    const state = flatCloud(roots);
+    for (const q of [flatQuery, `${flatQuery}&limit=1000`]) {
+      const ms = time(() => allocationCandidates(state, parseCandidatesQuery(q, state)), runs);
+      const label = `${q} over ${roots.toLocaleString("en")} roots`;
+      figures.push({ name: `${label}, p50`, value: percentile(ms, 50), unit: "ms" });
+      figures.push({ name: `${label}, p99`, value: percentile(ms, 99), unit: "ms" });
+    }
+  }
+  const groups = Array.from({ length: 8 }, (_, g) => `resources_NIC${g}=SRIOV_NET_VF:1`).join("&");
+  for (const policy of ["isolate", "none"]) {
+    const state = pciCloud(1000, 8);
+    const q = `resources=VCPU:1,MEMORY_MB:512&${groups}&group_policy=${policy}`;
+    gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let kept: unknown;
+    let count = 0;
+    const ms = time(
+      () => {
+        const result = allocationCandidates(state, parseCandidatesQuery(q, state));
+        count = result.allocation_requests.length;
+        kept = result;
+      },
+      Math.max(5, Math.floor(runs / 5)),
+    );
+    const heapAfter = process.memoryUsage().heapUsed;
+    const label = `1,000 roots x 8 PFs, 8 granular groups, group_policy=${policy}`;
+    figures.push({ name: `${label}: allocation requests`, value: count, unit: "" });
+    figures.push({ name: `${label}, p50`, value: percentile(ms, 50), unit: "ms" });
+    figures.push({ name: `${label}, max`, value: ms[ms.length - 1]!, unit: "ms" });
+    figures.push({
+      name: `${label}: heap growth (answer held)`,
+      value: (heapAfter - heapBefore) / 2 ** 20,
+      unit: "MiB",
+    });
+    if (kept === undefined) throw new Error("unreachable");
+  }
+  return figures;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  for (const f of benchCandidates()) {
+    const value = Number.isInteger(f.value) ? String(f.value) : f.value.toFixed(2);
+    console.log(`  ${f.name.padEnd(96)} ${value.padStart(10)} ${f.unit}`);
+  }
+}
