@@ -228,6 +228,18 @@ describe("allocationCandidates", () => {
     expect(run(flat(), query).allocation_requests).toHaveLength(count);
   });
 
+  it("eight identical granular groups over eight PFs with isolate give one candidate per tree within a few steps", () => {
+    const specs: Record<string, Spec> = { host: { inventories: { VCPU: { total: 8 } } } };
+    for (let p = 0; p < 8; p++) specs[`vf${p}`] = { parent: "host", inventories: { SRIOV_NET_VF: { total: 8 } } };
+    const state = build(specs);
+    const groups = Array.from({ length: 8 }, (_, g) => `resources_G${g}=SRIOV_NET_VF:1`).join("&");
+    const query = parseCandidatesQuery(`resources=VCPU:1&${groups}&group_policy=isolate`, state);
+    // Without symmetry breaking and lookahead this tree alone has 8! = 40,320 permutations.
+    const result = allocationCandidates(state, query, { maxStepsPerTree: 20 });
+    expect(result.allocation_requests).toHaveLength(1);
+    expect(Object.keys(result.allocation_requests[0]!.allocations)).toHaveLength(9);
+  });
+
   it("the per-tree caps stop enumeration in a tree", () => {
     const state = nested();
     const query = parseCandidatesQuery("resources=VCPU:1,MEMORY_MB:1", state);

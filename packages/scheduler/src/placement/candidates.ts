@@ -60,7 +60,7 @@ export function allocationCandidates(
   const slots = buildSlots(state, query);
   const combiner = new TreeCombiner(state, query, slots, limits.maxStepsPerTree ?? 100_000);
   const requests: AllocationRequest[] = [];
-  const summaries: Record<string, ProviderSummary> = {};
+  const summaries: Record<string, ProviderSummary> = Object.create(null);
   // Trees are found from the most selective slot's index; the other slots are checked per tree.
   const seed = slots.reduce((a, b) => (b.scan.size < a.scan.size ? b : a));
   const seen = new Set<string>();
@@ -89,6 +89,7 @@ class TreeCombiner {
   private readonly amounts = new Map<ProviderNode, Map<string, number>>();
   private lists: ProviderNode[][] = [];
   private order: number[] = [];
+  private sameKeyAfter: number[] = [];
   private out: AllocationRequest[] = [];
   private found = 0;
   private cap = 0;
@@ -116,6 +117,12 @@ class TreeCombiner {
     this.lists = lists;
     // Fewest choices first prunes earliest; ties keep query order so identical groups stay adjacent.
     this.order = orderByChoices(lists);
+    // How many later slots share each slot's symmetry key: under isolate each needs its own provider.
+    this.sameKeyAfter = this.order.map((si, d) =>
+      this.order
+        .slice(d + 1)
+        .reduce((n, sj) => n + (this.slots[sj]!.symmetryKey === this.slots[si]!.symmetryKey ? 1 : 0), 0),
+    );
     this.out = out;
     this.found = 0;
     this.cap = cap;
@@ -138,8 +145,12 @@ class TreeCombiner {
     const list = this.lists[si]!;
     const floor = this.lastSameKey(depth, slot.symmetryKey);
     const start = floor < 0 ? 0 : this.isolate && slot.suffix !== "" ? floor + 1 : floor;
+    const strict = this.isolate && slot.suffix !== "";
+    const tail = this.sameKeyAfter[depth]!;
     for (let i = start; i < list.length; i++) {
       if (++this.steps > this.maxSteps || this.found >= this.cap) return;
+      // Lookahead: the identical groups still to place need distinct providers after this one.
+      if (strict && list.length - i - 1 < tail) return;
       const node = list[i]!;
       let held = this.amounts.get(node);
       if (held !== undefined && !fitsAll(node, slot, held)) continue;
@@ -228,7 +239,8 @@ function isDescendantOrSelf(state: PlacementState, node: ProviderNode, ancestor:
 }
 
 function toRequest(slots: readonly Slot[], picks: ProviderNode[]): AllocationRequest {
-  const allocations: Record<string, { resources: Record<string, number> }> = {};
+  // Keyed by UUIDs: a null-prototype object starts in dictionary mode (no hidden class per UUID).
+  const allocations: Record<string, { resources: Record<string, number> }> = Object.create(null);
   const mappings: Record<string, string[]> = {};
   for (let i = 0; i < slots.length; i++) {
     const slot = slots[i]!;
