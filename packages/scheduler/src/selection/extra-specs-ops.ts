@@ -30,22 +30,33 @@ const OPS: Readonly<Record<string, Op>> = {
   "s>=": (a, b) => a >= b,
 };
 
-/** True when `value` (a host's) satisfies `requirement` (an extra spec's value). */
-export function matchExtraSpec(value: string | undefined, requirement: string): boolean {
+/** A requirement compiled once: call it with host values. */
+export type ExtraSpecMatcher = (value: string | undefined) => boolean;
+
+/** Compiles `requirement` (an extra spec's value) into a matcher of host values. */
+export function compileExtraSpec(requirement: string): ExtraSpecMatcher {
   const words = requirement
     .trim()
     .split(/\s+/)
     .filter((w) => w !== "");
   const op = words[0];
   const method = op === undefined ? undefined : OPS[op];
-  if (op !== "<or>" && op !== "<all-in>" && method === undefined) return value === requirement;
-  if (value === undefined) return false;
+  if (op !== "<or>" && op !== "<all-in>" && method === undefined) return (value) => value === requirement;
   if (op === "<or>") {
     // `<or> a <or> b`: every other word is a candidate.
-    for (let i = 1; i < words.length; i += 2) if (words[i] === value) return true;
-    return false;
+    const alternatives = words.filter((_, i) => i % 2 === 1);
+    return (value) => value !== undefined && alternatives.includes(value);
   }
-  if (op === "<all-in>") return words.length > 1 && words.slice(1).every((w) => value.includes(w));
+  if (op === "<all-in>") {
+    const all = words.slice(1);
+    return (value) => value !== undefined && all.length > 0 && all.every((w) => value.includes(w));
+  }
   const operand = words[1];
-  return operand !== undefined && (method?.(value, operand) ?? false);
+  if (operand === undefined || method === undefined) return () => false;
+  return (value) => value !== undefined && method(value, operand);
+}
+
+/** True when `value` (a host's) satisfies `requirement` (an extra spec's value). */
+export function matchExtraSpec(value: string | undefined, requirement: string): boolean {
+  return compileExtraSpec(requirement)(value);
 }

@@ -26,8 +26,6 @@ export type NumaFitResult =
   | { readonly ok: true; readonly cells: readonly GuestCellPlacement[]; readonly pci?: PciAssignment }
   | { readonly ok: false; readonly reason: string };
 
-type CellFit = { placement: GuestCellPlacement } | { reason: string };
-
 function pageSizesToTry(cell: HostNumaCell, wanted: GuestNumaTopology["pageSize"]): number[] {
   const sizes = cell.mempages.map((p) => p.sizeKb).sort((a, b) => a - b);
   const smallest = sizes[0] ?? 4;
@@ -39,46 +37,71 @@ function pageSizesToTry(cell: HostNumaCell, wanted: GuestNumaTopology["pageSize"
 
 /** Dedicated CPUs from the free ones, whole free sibling sets first (the `prefer` thread policy). */
 function chooseCpus(cell: HostNumaCell, count: number): number[] | undefined {
-  const pinned = new Set(cell.pinnedCpus);
-  const free = cell.cpus.filter((c) => !pinned.has(c));
-  if (free.length < count) return undefined;
-  const wholeCores = cell.siblings.filter((s) => s.every((c) => !pinned.has(c))).flat();
-  const order = [...new Set([...wholeCores.filter((c) => free.includes(c)), ...free])];
-  return order.slice(0, count);
+  const pinned = cell.pinnedCpus;
+  if (cell.cpus.length - pinned.length < count) return undefined;
+  const out: number[] = [];
+  if (cell.siblings.length > 0) {
+    for (const core of cell.siblings) {
+      if (core.some((c) => pinned.includes(c) || !cell.cpus.includes(c))) continue;
+      for (const c of core) if (out.length < count) out.push(c);
+    }
+  }
+  for (const c of cell.cpus) {
+    if (out.length === count) break;
+    if (!pinned.includes(c) && !out.includes(c)) out.push(c);
+  }
+  return out.length === count ? out : undefined;
 }
 
-function fitCell(host: HostState, guest: GuestNumaCell, cell: HostNumaCell, topology: GuestNumaTopology): CellFit {
-  let pinnedCpus: number[] = [];
+function pagesFit(cell: HostNumaCell, memoryMb: number, wanted: GuestNumaTopology["pageSize"]): number | undefined {
+  const kb = memoryMb * 1024;
+  for (const size of pageSizesToTry(cell, wanted)) {
+    const pages = cell.mempages.find((p) => p.sizeKb === size);
+    if (pages !== undefined && kb % size === 0 && pages.total - pages.used >= kb / size) return size;
+  }
+  return undefined;
+}
+
+/** The placement of `guest` on `cell`, or undefined; cheap, allocates only on success. */
+function fitCell(
+  host: HostState,
+  guest: GuestNumaCell,
+  cell: HostNumaCell,
+  topology: GuestNumaTopology,
+): GuestCellPlacement | undefined {
+  let pinnedCpus: number[] = NO_CPUS;
   if (topology.dedicatedCpus) {
     const chosen = chooseCpus(cell, guest.vcpus);
-    if (chosen === undefined) {
-      const free = cell.cpus.length - cell.pinnedCpus.length;
-      return {
-        reason: `cell ${cell.id} has ${free} free dedicated CPU(s), guest cell ${guest.id} needs ${guest.vcpus}`,
-      };
-    }
+    if (chosen === undefined) return undefined;
     pinnedCpus = chosen;
-  } else if (guest.vcpus > cell.cpus.length) {
-    return { reason: `cell ${cell.id} has ${cell.cpus.length} CPU(s), guest cell ${guest.id} has ${guest.vcpus}` };
+  } else if (guest.vcpus > cell.cpus.length) return undefined;
+  if (topology.pageSize === undefined) {
+    const ratio = topology.dedicatedCpus ? 1 : host.ramAllocationRatio;
+    if (cell.memoryMb * ratio - cell.memoryUsedMb < guest.memoryMb) return undefined;
+    return { guestCell: guest.id, hostCell: cell.id, pinnedCpus };
+  }
+  const size = pagesFit(cell, guest.memoryMb, topology.pageSize);
+  return size === undefined ? undefined : { guestCell: guest.id, hostCell: cell.id, pinnedCpus, pageSizeKb: size };
+}
+
+/** Why `guest` does not fit `cell` (only built for hosts that end up removed). */
+function whyNot(host: HostState, guest: GuestNumaCell, cell: HostNumaCell, topology: GuestNumaTopology): string {
+  if (topology.dedicatedCpus && chooseCpus(cell, guest.vcpus) === undefined) {
+    const free = cell.cpus.length - cell.pinnedCpus.length;
+    return `cell ${cell.id} has ${free} free dedicated CPU(s), guest cell ${guest.id} needs ${guest.vcpus}`;
+  }
+  if (!topology.dedicatedCpus && guest.vcpus > cell.cpus.length) {
+    return `cell ${cell.id} has ${cell.cpus.length} CPU(s), guest cell ${guest.id} has ${guest.vcpus}`;
   }
   if (topology.pageSize === undefined) {
     const ratio = topology.dedicatedCpus ? 1 : host.ramAllocationRatio;
     const avail = cell.memoryMb * ratio - cell.memoryUsedMb;
-    if (avail < guest.memoryMb) {
-      return { reason: `cell ${cell.id} has ${avail} MiB free, guest cell ${guest.id} needs ${guest.memoryMb} MiB` };
-    }
-    return { placement: { guestCell: guest.id, hostCell: cell.id, pinnedCpus } };
+    return `cell ${cell.id} has ${avail} MiB free, guest cell ${guest.id} needs ${guest.memoryMb} MiB`;
   }
-  const kb = guest.memoryMb * 1024;
-  for (const size of pageSizesToTry(cell, topology.pageSize)) {
-    const pages = cell.mempages.find((p) => p.sizeKb === size);
-    const freePages = pages === undefined ? 0 : pages.total - pages.used;
-    if (kb % size === 0 && freePages >= kb / size) {
-      return { placement: { guestCell: guest.id, hostCell: cell.id, pinnedCpus, pageSizeKb: size } };
-    }
-  }
-  return { reason: `cell ${cell.id} lacks ${guest.memoryMb} MiB of free pages of size ${String(topology.pageSize)}` };
+  return `cell ${cell.id} lacks ${guest.memoryMb} MiB of free pages of size ${String(topology.pageSize)}`;
 }
+
+const NO_CPUS: number[] = [];
 
 /**
  * Fits `topology` (and `pciRequests`, if any) onto `host`. Pure and deterministic: the first
@@ -94,18 +117,20 @@ export function fitNumaTopology(
   if (guests.length > cells.length) {
     return { ok: false, reason: `guest asks for ${guests.length} NUMA cell(s), host has ${cells.length}` };
   }
+  const only = guests.length === 1 ? guests[0] : undefined;
+  if (only !== undefined) return fitOneCell(host, only, topology, pciRequests);
   // Per guest cell, the host cells it fits alone (and why the others do not).
   const options: GuestCellPlacement[][] = [];
   for (const guest of guests) {
     const fits: GuestCellPlacement[] = [];
-    const reasons: string[] = [];
     for (const cell of cells) {
-      const r = fitCell(host, guest, cell, topology);
-      if ("placement" in r) fits.push(r.placement);
-      else reasons.push(r.reason);
+      const placement = fitCell(host, guest, cell, topology);
+      if (placement !== undefined) fits.push(placement);
     }
-    if (fits.length === 0)
+    if (fits.length === 0) {
+      const reasons = cells.map((cell) => whyNot(host, guest, cell, topology));
       return { ok: false, reason: `no host cell fits guest cell ${guest.id}: ${reasons.join("; ")}` };
+    }
     options.push(fits);
   }
   let pciReason: string | undefined;
@@ -136,4 +161,28 @@ export function fitNumaTopology(
     ok: false,
     reason: pciReason ?? `no assignment of ${guests.length} guest cells to distinct host cells fits`,
   };
+}
+
+/** The common case of one guest cell: the first host cell that fits it (and its PCI) wins. */
+function fitOneCell(
+  host: HostState,
+  guest: GuestNumaCell,
+  topology: GuestNumaTopology,
+  pciRequests: readonly PciRequest[],
+): NumaFitResult {
+  const cells = host.numaCells ?? [];
+  let pciReason: string | undefined;
+  let anyFit = false;
+  for (const cell of cells) {
+    const placement = fitCell(host, guest, cell, topology);
+    if (placement === undefined) continue;
+    anyFit = true;
+    if (pciRequests.length === 0) return { ok: true, cells: [placement] };
+    const pci = fitPciRequests(host.pciPools, pciRequests, new Set([cell.id]));
+    if (pci.ok) return { ok: true, cells: [placement], pci: pci.assignment };
+    pciReason ??= pci.reason;
+  }
+  if (anyFit) return { ok: false, reason: pciReason ?? "no host cell fits the guest cell with its PCI devices" };
+  const reasons = cells.map((cell) => whyNot(host, guest, cell, topology));
+  return { ok: false, reason: `no host cell fits guest cell ${guest.id}: ${reasons.join("; ")}` };
 }

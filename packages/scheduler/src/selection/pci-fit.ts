@@ -43,27 +43,25 @@ export function fitPciRequests(
   requests: readonly PciRequest[],
   numaCells?: ReadonlySet<number>,
 ): PciFitResult {
-  const free = pools.map((p) => p.count);
+  const free = new Int32Array(pools.length);
+  for (let i = 0; i < pools.length; i++) free[i] = pools[i]!.count;
   const perRequest: { pool: number; count: number }[][] = [];
   for (const request of requests) {
-    const candidates: { index: number; rank: number }[] = [];
-    pools.forEach((pool, index) => {
-      if (!request.specs.some((s) => matches(pool, s))) return;
-      const rank = numaCells === undefined ? 0 : placement(pool, numaCells);
-      if (request.numaPolicy === "required" && rank !== 0) return;
-      if (request.numaPolicy === "legacy" && rank === 2) return;
-      candidates.push({ index, rank });
-    });
-    candidates.sort((a, b) => a.rank - b.rank || a.index - b.index);
     let needed = request.count;
     const taken: { pool: number; count: number }[] = [];
-    for (const { index } of candidates) {
-      if (needed === 0) break;
-      const n = Math.min(needed, free[index]!);
-      if (n > 0) {
-        free[index]! -= n;
+    // Pass 0 takes pools on the guest's cells, 1 pools without NUMA information, 2 the rest;
+    // the policy decides which passes run. Without NUMA cells one pass takes any matching pool.
+    const passes =
+      numaCells === undefined ? 1 : request.numaPolicy === "required" ? 1 : request.numaPolicy === "legacy" ? 2 : 3;
+    for (let pass = 0; pass < passes && needed > 0; pass++) {
+      for (let i = 0; i < pools.length && needed > 0; i++) {
+        const pool = pools[i]!;
+        if (free[i]! === 0 || (numaCells !== undefined && placement(pool, numaCells) !== pass)) continue;
+        if (!request.specs.some((s) => matches(pool, s))) continue;
+        const n = Math.min(needed, free[i]!);
+        free[i]! -= n;
         needed -= n;
-        taken.push({ pool: index, count: n });
+        taken.push({ pool: i, count: n });
       }
     }
     if (needed > 0) {

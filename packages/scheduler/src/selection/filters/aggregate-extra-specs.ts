@@ -2,27 +2,50 @@
  * AggregateInstanceExtraSpecsFilter: every flavor extra spec scoped `aggregate_instance_extra_specs:`
  * (or unscoped, without any `:`) must match the metadata of at least one of the host's aggregates.
  */
-import { matchExtraSpec } from "../extra-specs-ops.js";
+import { compileExtraSpec, type ExtraSpecMatcher } from "../extra-specs-ops.js";
 import { fail, type HostFilter, PASS } from "../plugin.js";
+import { perSpec } from "../spec-memo.js";
 
 const SCOPE = "aggregate_instance_extra_specs";
+
+interface Requirement {
+  readonly key: string;
+  readonly requirement: string;
+  readonly match: ExtraSpecMatcher;
+}
+
+const requirements = perSpec((spec): readonly Requirement[] => {
+  const out: Requirement[] = [];
+  for (const [fullKey, requirement] of Object.entries(spec.flavor.extraSpecs)) {
+    const colon = fullKey.indexOf(":");
+    if (colon >= 0 && fullKey.slice(0, colon) !== SCOPE) continue;
+    out.push({
+      key: colon >= 0 ? fullKey.slice(colon + 1) : fullKey,
+      requirement,
+      match: compileExtraSpec(requirement),
+    });
+  }
+  return out;
+});
+
+function valueMatches(value: string, match: ExtraSpecMatcher): boolean {
+  // Aggregate metadata may carry a comma-separated list of values, any of which may match.
+  if (!value.includes(",")) return match(value);
+  return value.split(",").some((v) => match(v.trim()));
+}
 
 /** Nova's AggregateInstanceExtraSpecsFilter. */
 export const aggregateInstanceExtraSpecsFilter: HostFilter = {
   name: "AggregateInstanceExtraSpecsFilter",
   filter(host, spec) {
-    for (const [fullKey, requirement] of Object.entries(spec.flavor.extraSpecs)) {
-      const colon = fullKey.indexOf(":");
-      if (colon >= 0 && fullKey.slice(0, colon) !== SCOPE) continue;
-      const key = colon >= 0 ? fullKey.slice(colon + 1) : fullKey;
+    for (const { key, requirement, match } of requirements(spec)) {
       let seen = false;
       let matched = false;
       for (const aggregate of host.aggregates) {
         const value = aggregate.metadata[key];
         if (value === undefined) continue;
         seen = true;
-        // Aggregate metadata may carry a comma-separated list of values, any of which may match.
-        if (value.split(",").some((v) => matchExtraSpec(v.trim(), requirement))) {
+        if (valueMatches(value, match)) {
           matched = true;
           break;
         }

@@ -5,21 +5,23 @@
  * state's own fields (`capabilities:hypervisor_type` or `hypervisorType`).
  */
 
-import { matchExtraSpec } from "../extra-specs-ops.js";
+import { compileExtraSpec, type ExtraSpecMatcher } from "../extra-specs-ops.js";
 import type { HostState } from "../host-state.js";
 import { fail, type HostFilter, PASS } from "../plugin.js";
+import { perSpec } from "../spec-memo.js";
 
 const SCOPE = "capabilities";
 
 function camel(snake: string): string {
-  return snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return snake.includes("_") ? snake.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : snake;
 }
 
 function lookup(host: HostState, path: readonly string[]): unknown {
   const [first, ...rest] = path;
   if (first === undefined) return undefined;
   const fields = host as unknown as Readonly<Record<string, unknown>>;
-  let current: unknown = host.capabilities[first] ?? (first === "capabilities" ? undefined : fields[camel(first)]);
+  let current: unknown = host.capabilities[first];
+  if (current === undefined && first !== "capabilities") current = fields[camel(first)];
   for (const part of rest) {
     if (current === null || typeof current !== "object") return undefined;
     current = (current as Readonly<Record<string, unknown>>)[part];
@@ -27,22 +29,37 @@ function lookup(host: HostState, path: readonly string[]): unknown {
   return current;
 }
 
+interface Requirement {
+  readonly path: readonly string[];
+  readonly requirement: string;
+  readonly match: ExtraSpecMatcher;
+}
+
+const requirements = perSpec((spec): readonly Requirement[] => {
+  const out: Requirement[] = [];
+  for (const [fullKey, requirement] of Object.entries(spec.flavor.extraSpecs)) {
+    const parts = fullKey.split(":");
+    if (parts.length > 1) {
+      if (parts[0] !== SCOPE) continue;
+      parts.shift();
+    }
+    out.push({ path: parts, requirement, match: compileExtraSpec(requirement) });
+  }
+  return out;
+});
+
 /** Nova's ComputeCapabilitiesFilter. */
 export const computeCapabilitiesFilter: HostFilter = {
   name: "ComputeCapabilitiesFilter",
   filter(host, spec) {
-    for (const [fullKey, requirement] of Object.entries(spec.flavor.extraSpecs)) {
-      const parts = fullKey.split(":");
-      if (parts.length > 1) {
-        if (parts[0] !== SCOPE) continue;
-        parts.shift();
-      }
-      const value = lookup(host, parts);
+    for (const { path, requirement, match } of requirements(spec)) {
+      const value = lookup(host, path);
       if (value === undefined || value === null || typeof value === "object") {
-        return fail(`host has no capability '${parts.join(":")}'`);
+        return fail(`host has no capability '${path.join(":")}'`);
       }
-      if (!matchExtraSpec(String(value), requirement)) {
-        return fail(`capability '${parts.join(":")}' is '${String(value)}', which does not match '${requirement}'`);
+      const text = typeof value === "string" ? value : String(value);
+      if (!match(text)) {
+        return fail(`capability '${path.join(":")}' is '${text}', which does not match '${requirement}'`);
       }
     }
     return PASS;

@@ -4,6 +4,7 @@
  * must be compatible with the hypervisor version (same major, not older), as Nova checks it.
  */
 import { fail, type HostFilter, PASS } from "../plugin.js";
+import { perSpec } from "../spec-memo.js";
 
 const ARCH_ALIASES: Readonly<Record<string, string>> = {
   amd64: "x86_64",
@@ -37,15 +38,21 @@ function versionCompatible(required: string, hostVersion: number): boolean {
   return true;
 }
 
+const wanted = perSpec((spec) => {
+  const props = spec.image.properties;
+  return {
+    arch: canonical(props["hw_architecture"] ?? props["architecture"], ARCH_ALIASES),
+    hvType: canonical(props["img_hv_type"] ?? props["hypervisor_type"], HV_ALIASES),
+    vmMode: canonical(props["hw_vm_mode"] ?? props["vm_mode"], VM_MODE_ALIASES),
+    version: props["img_hv_requested_version"],
+  };
+});
+
 /** Nova's ImagePropertiesFilter. */
 export const imagePropertiesFilter: HostFilter = {
   name: "ImagePropertiesFilter",
   filter(host, spec) {
-    const props = spec.image.properties;
-    const arch = canonical(props["hw_architecture"] ?? props["architecture"], ARCH_ALIASES);
-    const hvType = canonical(props["img_hv_type"] ?? props["hypervisor_type"], HV_ALIASES);
-    const vmMode = canonical(props["hw_vm_mode"] ?? props["vm_mode"], VM_MODE_ALIASES);
-    const version = props["img_hv_requested_version"];
+    const { arch, hvType, vmMode, version } = wanted(spec);
     if (arch === undefined && hvType === undefined && vmMode === undefined && version === undefined) return PASS;
     if (arch !== undefined || hvType !== undefined || vmMode !== undefined) {
       if (host.supportedInstances.length === 0) return fail("host reports no supported instance types");

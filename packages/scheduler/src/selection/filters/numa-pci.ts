@@ -8,16 +8,20 @@ import { fitNumaTopology, type NumaFitResult } from "../numa-fit.js";
 import { fitPciRequests } from "../pci-fit.js";
 import { fail, type HostFilter, PASS } from "../plugin.js";
 import type { RequestSpec } from "../request-spec.js";
+import { perSpec } from "../spec-memo.js";
 
-const memo = new WeakMap<HostState, { spec: RequestSpec; fit: NumaFitResult }>();
+// Per request, the fit of each host: both filters share it; it is dropped with the spec.
+const fitsOf = perSpec(() => new Map<HostState, NumaFitResult>());
 
 /** The joint NUMA (and PCI) fit of `spec` on `host`; undefined when the spec asks no NUMA. */
 export function numaFitFor(host: HostState, spec: RequestSpec): NumaFitResult | undefined {
   if (spec.numaTopology === undefined) return undefined;
-  const hit = memo.get(host);
-  if (hit !== undefined && hit.spec === spec) return hit.fit;
-  const fit = fitNumaTopology(host, spec.numaTopology, spec.pciRequests);
-  memo.set(host, { spec, fit });
+  const fits = fitsOf(spec);
+  let fit = fits.get(host);
+  if (fit === undefined) {
+    fit = fitNumaTopology(host, spec.numaTopology, spec.pciRequests);
+    fits.set(host, fit);
+  }
   return fit;
 }
 
