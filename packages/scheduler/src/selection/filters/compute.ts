@@ -1,12 +1,18 @@
 /** ComputeFilter and AvailabilityZoneFilter: is the service usable, is it in the asked zone. */
-import { fail, type HostFilter, PASS } from "../plugin.js";
+import { type FilterResult, fail, type HostFilter, PASS } from "../plugin.js";
+import { perSpec } from "../spec-memo.js";
+
+const DISABLED = fail("compute service is disabled");
+const DOWN = fail("compute service is down");
+// One verdict per (host zone) for a request: thousands of hosts share a handful of zones.
+const zoneVerdicts = perSpec(() => new Map<string, FilterResult>());
 
 /** Passes enabled compute services that are up (Nova's ComputeFilter). */
 export const computeFilter: HostFilter = {
   name: "ComputeFilter",
   filter(host) {
-    if (!host.enabled) return fail("compute service is disabled");
-    if (!host.up) return fail("compute service is down");
+    if (!host.enabled) return DISABLED;
+    if (!host.up) return DOWN;
     return PASS;
   },
 };
@@ -17,6 +23,12 @@ export const availabilityZoneFilter: HostFilter = {
   filter(host, spec) {
     const wanted = spec.availabilityZone;
     if (wanted === undefined || wanted === host.availabilityZone) return PASS;
-    return fail(`host is in availability zone '${host.availabilityZone}', not '${wanted}'`);
+    const verdicts = zoneVerdicts(spec);
+    let verdict = verdicts.get(host.availabilityZone);
+    if (verdict === undefined) {
+      verdict = fail(`host is in availability zone '${host.availabilityZone}', not '${wanted}'`);
+      verdicts.set(host.availabilityZone, verdict);
+    }
+    return verdict;
   },
 };
