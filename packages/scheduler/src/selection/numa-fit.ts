@@ -103,6 +103,18 @@ function whyNot(host: HostState, guest: GuestNumaCell, cell: HostNumaCell, topol
 
 const NO_CPUS: number[] = [];
 
+/** Whether `guest` fits `cell`, without building the placement (no allocation). */
+function cellFits(host: HostState, guest: GuestNumaCell, cell: HostNumaCell, topology: GuestNumaTopology): boolean {
+  if (topology.dedicatedCpus) {
+    // With sibling sets, chooseCpus decides; without, enough free CPUs is an assignment.
+    if (cell.siblings.length > 0) return fitCell(host, guest, cell, topology) !== undefined;
+    if (cell.cpus.length - cell.pinnedCpus.length < guest.vcpus) return false;
+  } else if (guest.vcpus > cell.cpus.length) return false;
+  if (topology.pageSize !== undefined) return pagesFit(cell, guest.memoryMb, topology.pageSize) !== undefined;
+  const ratio = topology.dedicatedCpus ? 1 : host.ramAllocationRatio;
+  return cell.memoryMb * ratio - cell.memoryUsedMb >= guest.memoryMb;
+}
+
 /**
  * Fits `topology` (and `pciRequests`, if any) onto `host`. Pure and deterministic: the first
  * assignment in host cell order wins. A host without NUMA cells never fits a NUMA request.
@@ -139,7 +151,11 @@ export function fitNumaTopology(
   const search = (i: number): NumaFitResult | undefined => {
     if (i === guests.length) {
       if (pciRequests.length === 0) return { ok: true, cells: [...chosen] };
-      const pci = fitPciRequests(host.pciPools, pciRequests, new Set(chosen.map((c) => c.hostCell)));
+      const pci = fitPciRequests(
+        host.pciPools,
+        pciRequests,
+        chosen.map((c) => c.hostCell),
+      );
       if (pci.ok) return { ok: true, cells: [...chosen], pci: pci.assignment };
       pciReason ??= pci.reason;
       return undefined;
@@ -174,13 +190,16 @@ function fitOneCell(
   let pciReason: string | undefined;
   let anyFit = false;
   for (const cell of cells) {
+    if (!cellFits(host, guest, cell, topology)) continue;
+    anyFit = true;
+    const pci = pciRequests.length === 0 ? undefined : fitPciRequests(host.pciPools, pciRequests, [cell.id]);
+    if (pci !== undefined && !pci.ok) {
+      pciReason ??= pci.reason;
+      continue;
+    }
     const placement = fitCell(host, guest, cell, topology);
     if (placement === undefined) continue;
-    anyFit = true;
-    if (pciRequests.length === 0) return { ok: true, cells: [placement] };
-    const pci = fitPciRequests(host.pciPools, pciRequests, new Set([cell.id]));
-    if (pci.ok) return { ok: true, cells: [placement], pci: pci.assignment };
-    pciReason ??= pci.reason;
+    return pci === undefined ? { ok: true, cells: [placement] } : { ok: true, cells: [placement], pci: pci.assignment };
   }
   if (anyFit) return { ok: false, reason: pciReason ?? "no host cell fits the guest cell with its PCI devices" };
   const reasons = cells.map((cell) => whyNot(host, guest, cell, topology));

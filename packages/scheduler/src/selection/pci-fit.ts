@@ -27,9 +27,9 @@ function matches(pool: PciDevicePool, spec: PciDeviceSpec): boolean {
 }
 
 /** 0 = on one of the guest's cells, 1 = no NUMA information, 2 = another cell. */
-function placement(pool: PciDevicePool, cells: ReadonlySet<number>): 0 | 1 | 2 {
+function placement(pool: PciDevicePool, cells: readonly number[]): 0 | 1 | 2 {
   if (pool.numaNode === undefined) return 1;
-  return cells.has(pool.numaNode) ? 0 : 2;
+  return cells.includes(pool.numaNode) ? 0 : 2;
 }
 
 /**
@@ -41,8 +41,10 @@ function placement(pool: PciDevicePool, cells: ReadonlySet<number>): 0 | 1 | 2 {
 export function fitPciRequests(
   pools: readonly PciDevicePool[],
   requests: readonly PciRequest[],
-  numaCells?: ReadonlySet<number>,
+  numaCells?: readonly number[],
 ): PciFitResult {
+  const short = requests.length === 1 ? shortfall(pools, requests[0]!, numaCells) : 0;
+  if (short > 0) return { ok: false, reason: reasonFor(requests[0]!, requests[0]!.count - short, numaCells) };
   const free = new Int32Array(pools.length);
   for (let i = 0; i < pools.length; i++) free[i] = pools[i]!.count;
   const perRequest: { pool: number; count: number }[][] = [];
@@ -75,4 +77,31 @@ export function fitPciRequests(
     perRequest.push(taken);
   }
   return { ok: true, assignment: { perRequest } };
+}
+
+/** How many placement passes the request's policy allows (see `fitPciRequests`). */
+function passesFor(request: PciRequest, numaCells: readonly number[] | undefined): number {
+  if (numaCells === undefined || request.numaPolicy === "required") return 1;
+  return request.numaPolicy === "legacy" ? 2 : 3;
+}
+
+/** Devices missing for one request alone, without allocating (the filter's common case). */
+function shortfall(
+  pools: readonly PciDevicePool[],
+  request: PciRequest,
+  numaCells: readonly number[] | undefined,
+): number {
+  const passes = passesFor(request, numaCells);
+  let have = 0;
+  for (const pool of pools) {
+    if (pool.count === 0) continue;
+    if (numaCells !== undefined && placement(pool, numaCells) >= passes) continue;
+    if (request.specs.some((s) => matches(pool, s))) have += pool.count;
+  }
+  return Math.max(0, request.count - have);
+}
+
+function reasonFor(request: PciRequest, free: number, numaCells: readonly number[] | undefined): string {
+  const where = numaCells === undefined ? "" : ` on NUMA cells [${numaCells.join(",")}] (policy ${request.numaPolicy})`;
+  return `PCI request '${request.source}' needs ${request.count} device(s), ${free} free${where}`;
 }

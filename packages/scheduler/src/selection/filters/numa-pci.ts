@@ -43,10 +43,12 @@ export const pciPassthroughFilter: HostFilter = {
   name: "PciPassthroughFilter",
   filter(host, spec) {
     if (spec.pciRequests.length === 0) return PASS;
+    const fit = numaFitFor(host, spec);
+    // The joint fit implies the plain one; the plain one runs alone only to explain a failure.
+    if (fit?.ok === true) return PASS;
     const plain = fitPciRequests(host.pciPools, spec.pciRequests);
     if (!plain.ok) return fail(plain.reason);
-    const fit = numaFitFor(host, spec);
-    if (fit === undefined || fit.ok) return PASS;
+    if (fit === undefined) return PASS;
     // PCI alone fits, NUMA alone may too: only the joint fit failed, for NUMA affinity.
     return fail(`PCI devices cannot follow the guest's NUMA cells: ${fit.reason}`);
   },
