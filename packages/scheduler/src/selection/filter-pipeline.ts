@@ -35,6 +35,28 @@ export interface FilterOutcome {
   readonly trace: readonly FilterTraceEntry[];
 }
 
+/**
+ * Builds a trace entry whose `removed` list is materialized on first read: selection over many
+ * hosts keeps only the removed hosts and their reasons, no object per host until asked.
+ */
+function entry(
+  filter: string,
+  hostsIn: number,
+  hosts: readonly HostState[],
+  reasons: readonly string[],
+): FilterTraceEntry {
+  let removed: RemovedHost[] | undefined;
+  const out = { filter, hostsIn } as FilterTraceEntry;
+  Object.defineProperty(out, "removed", {
+    enumerable: true,
+    get: () => {
+      removed ??= hosts.map((h, i) => ({ host: h.host, nodename: h.nodename, reason: reasons[i]! }));
+      return removed;
+    },
+  });
+  return out;
+}
+
 function step(
   name: string,
   hosts: readonly HostState[],
@@ -42,13 +64,17 @@ function step(
   trace: FilterTraceEntry[],
 ): HostState[] {
   const out: HostState[] = [];
-  const removed: RemovedHost[] = [];
+  const removedHosts: HostState[] = [];
+  const reasons: string[] = [];
   for (const host of hosts) {
     const reason = keep(host);
     if (reason === undefined) out.push(host);
-    else removed.push({ host: host.host, nodename: host.nodename, reason });
+    else {
+      removedHosts.push(host);
+      reasons.push(reason);
+    }
   }
-  trace.push({ filter: name, hostsIn: hosts.length, removed });
+  trace.push(entry(name, hosts.length, removedHosts, reasons));
   return out;
 }
 
@@ -83,13 +109,17 @@ export function runFilters(
     if (current.length === 0) break;
     // The hot loop of selection: no closure per host, one array out.
     const out: HostState[] = [];
-    const removed: RemovedHost[] = [];
+    const removedHosts: HostState[] = [];
+    const reasons: string[] = [];
     for (const host of current) {
       const result = filter.filter(host, spec);
       if (result.ok) out.push(host);
-      else removed.push({ host: host.host, nodename: host.nodename, reason: result.reason });
+      else {
+        removedHosts.push(host);
+        reasons.push(result.reason);
+      }
     }
-    trace.push({ filter: filter.name, hostsIn: current.length, removed });
+    trace.push(entry(filter.name, current.length, removedHosts, reasons));
     current = out;
   }
   return { hosts: current, trace };
