@@ -135,7 +135,7 @@ describe("allocationCandidates", () => {
     [
       "the unsuffixed group may take each class from a different provider of a tree",
       nested,
-      "resources=VCPU:1,DISK_GB:10&in_tree=" + id("cn1"),
+      `resources=VCPU:1,DISK_GB:10&in_tree=${id("cn1")}`,
       ["-:cn1 -:numa0", "-:cn1 -:numa1"],
     ],
     [
@@ -177,7 +177,7 @@ describe("allocationCandidates", () => {
     [
       "amounts of two groups on one provider are summed against its capacity",
       nested,
-      "resources_A=VCPU:3&resources_B=VCPU:3&group_policy=none&in_tree=" + id("cn1"),
+      `resources_A=VCPU:3&resources_B=VCPU:3&group_policy=none&in_tree=${id("cn1")}`,
       ["_A:numa0 _B:numa1"],
     ],
     [

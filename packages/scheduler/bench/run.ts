@@ -1,0 +1,25 @@
+/**
+ * `pnpm bench` for @stratus/scheduler: allocation candidates (Placement core, in process) and full
+ * host selection (filters + weighers). Run: pnpm --filter @stratus/scheduler bench
+ */
+import { cpus, totalmem } from "node:os";
+import { benchCandidates } from "./candidates.js";
+import { benchSelect } from "./select.js";
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+function print(title: string, figures: readonly Figure[]): void {
+  console.log(`\n${title}`);
+  for (const f of figures)
+    console.log(`  ${f.name.padEnd(72)} ${f.value.toFixed(f.value < 10 ? 2 : 0).padStart(10)} ${f.unit}`);
+}
+
+console.log(
+  `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+);
+print("allocation candidates (in process)", await benchCandidates());
+print("host selection: 10 filters + 6 weighers (in process)", await benchSelect());
