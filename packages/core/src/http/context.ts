@@ -73,10 +73,15 @@ export function authTokenOf(headers: AuthenticationRequest["headers"]): string |
  * `new StaticAuthenticator({ "admin-token": { userId: "u1", projectId: "p1", roles: ["admin"], isAdmin: true } })`.
  */
 export class StaticAuthenticator implements Authenticator {
-  private readonly tokens: ReadonlyMap<string, StaticIdentity>;
+  private readonly tokens: Map<string, StaticIdentity>;
 
   constructor(tokens: Readonly<Record<string, StaticIdentity>>) {
     this.tokens = new Map(Object.entries(tokens));
+  }
+
+  /** Makes `token` stand for `identity` from now on (a test's newly created user). */
+  add(token: string, identity: StaticIdentity): void {
+    this.tokens.set(token, identity);
   }
 
   /** The context for a known token, null for an unknown or missing one; never throws. */

@@ -2,14 +2,7 @@
  * An identity app with this area's routes on in-memory SQLite, a token table that tests extend
  * as they create users, and a recording authorizer (allow-all, or deny-all).
  */
-import {
-  type AuthenticationRequest,
-  authTokenOf,
-  createServiceApp,
-  type RequestContext,
-  type ServiceApp,
-  type StaticIdentity,
-} from "@stratus/core/http";
+import { createServiceApp, type ServiceApp, StaticAuthenticator, type StaticIdentity } from "@stratus/core/http";
 import { describe, expect, it } from "vitest";
 import type { IdentityUsersOptionsInput } from "../../identity-users/options.js";
 import { memoryIdentityUsers, RecordingAuthorizer } from "../../identity-users/testing/fixture.js";
@@ -35,27 +28,9 @@ export async function testIdentity(
   options: { deny?: boolean; area?: IdentityUsersOptionsInput } = {},
 ): Promise<TestIdentity> {
   const area = await memoryIdentityUsers(options.area ?? {});
-  const tokens = new Map<string, StaticIdentity>([
-    [ADMIN, { userId: "admin", projectId: "p-admin", roles: ["admin"], isAdmin: true }],
-  ]);
-  const authenticator = {
-    async authenticate(request: AuthenticationRequest): Promise<RequestContext | null> {
-      const token = authTokenOf(request.headers);
-      const identity = token === null ? undefined : tokens.get(token);
-      if (token === null || identity === undefined) return null;
-      return {
-        userId: identity.userId ?? null,
-        projectId: identity.projectId ?? null,
-        domainId: identity.domainId ?? null,
-        roles: identity.roles ?? [],
-        systemScope: identity.systemScope ?? null,
-        isAdmin: identity.isAdmin ?? false,
-        requestId: request.requestId,
-        globalRequestId: request.globalRequestId,
-        authToken: token,
-      };
-    },
-  };
+  const authenticator = new StaticAuthenticator({
+    [ADMIN]: { userId: "admin", projectId: "p-admin", roles: ["admin"], isAdmin: true },
+  });
   const app = createServiceApp({ service: "identity", authenticator, identityUri: BASE });
   const authorizer = new RecordingAuthorizer(options.deny ?? false);
   registerUserRoutes(app, { ...area, authorizer, publicEndpoint: BASE });
@@ -64,7 +39,7 @@ export async function testIdentity(
     app,
     area,
     authorizer,
-    addToken: (token, identity) => tokens.set(token, identity),
+    addToken: (token, identity) => authenticator.add(token, identity),
     headers: (token = ADMIN) => ({ "x-auth-token": token }),
     close: async () => {
       await app.close();
