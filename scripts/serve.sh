@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 STRATUS_SETUP_SKIP_SERVICES=1 bash scripts/setup.sh
-exec node packages/server-reference/dist/cli.js serve "$@"
+exec node --max-semi-space-size=2 packages/server-reference/dist/cli.js serve "$@"

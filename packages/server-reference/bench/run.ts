@@ -43,7 +43,10 @@ async function oneRun(dataDir: string): Promise<{ startMs: number; rssMiB: numbe
     return `http://127.0.0.1:${BASE_PORT + i}/`;
   });
   const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, "serve"], { env, stdio: ["ignore", "ignore", "inherit"] });
+  const child = spawn(process.execPath, ["--max-semi-space-size=2", CLI, "serve"], {
+    env,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   try {
     const pending = new Set(urls);
     const deadline = t0 + 10_000;
