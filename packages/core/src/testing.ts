@@ -14,7 +14,11 @@ export {
   type ContractSchema,
   createScratchDatabase,
   type DbContractOptions,
+  MARIADB,
+  POSTGRES,
   probeServer,
   runDbContract,
   type ScratchDatabase,
+  type ServerSpec,
+  withScratchDatabase,
 } from "./db/testing.js";

@@ -6,3 +6,4 @@
 export { type DbContractOptions, runDbContract } from "./contract.js";
 export { CONTRACT_MIGRATIONS, type ContractSchema } from "./contract-schema.js";
 export { createScratchDatabase, probeServer, type ScratchDatabase } from "./scratch.js";
+export { MARIADB, POSTGRES, type ServerSpec, withScratchDatabase } from "./test-servers.js";

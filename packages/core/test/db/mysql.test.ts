@@ -2,8 +2,7 @@ import { sql } from "kysely";
 import mysql from "mysql2/promise";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, translateDbError } from "../../src/db/index.js";
-import { runDbContract } from "../../src/db/testing.js";
-import { MARIADB, withScratchDatabase } from "./servers.js";
+import { MARIADB, runDbContract, withScratchDatabase } from "../../src/db/testing.js";
 
 type Connect = (port?: number) => Promise<mysql.Connection>;
 

@@ -2,8 +2,7 @@ import { sql } from "kysely";
 import pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, translateDbError } from "../../src/db/index.js";
-import { runDbContract } from "../../src/db/testing.js";
-import { POSTGRES, withScratchDatabase } from "./servers.js";
+import { POSTGRES, runDbContract, withScratchDatabase } from "../../src/db/testing.js";
 
 type Connect = (url?: string) => Promise<pg.Client>;
 

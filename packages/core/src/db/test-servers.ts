@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { createScratchDatabase, probeServer, type ScratchDatabase } from "../../src/db/testing.js";
+import { createScratchDatabase, probeServer, type ScratchDatabase } from "./scratch.js";
 
 /** One database server the integration tests need. */
 export interface ServerSpec {
