@@ -6,8 +6,12 @@
 import { keystoneLinks } from "@stratus/core/http";
 import type { FastifyRequest } from "fastify";
 
-/** `http://host:port` as the client addressed this server. */
-export function baseUrl(request: FastifyRequest): string {
+/**
+ * `http://host:port` (no `/v3`): the configured public endpoint (Keystone's `public_endpoint`)
+ * when there is one, else what the client addressed.
+ */
+export function baseUrl(request: FastifyRequest, publicEndpoint?: string): string {
+  if (publicEndpoint !== undefined) return publicEndpoint.replace(/\/+$/, "").replace(/\/v3$/, "");
   return `${request.protocol}://${request.headers.host ?? request.hostname}`;
 }
 
@@ -20,7 +24,16 @@ export function withSelfLink<T extends { readonly id: string }>(
   return { ...entity, links: { self: `${baseUrl(request)}/v3/${collection}/${entity.id}` } };
 }
 
-/** A Keystone collection body: `{ <key>: [...], links: {self, previous: null, next: null} }`. */
-export function collectionBody<T>(request: FastifyRequest, key: string, items: readonly T[]) {
-  return { [key]: items, ...keystoneLinks(`${baseUrl(request)}${request.url}`) };
+/**
+ * A Keystone collection body: `{ <key>: [...], links: {self, previous: null, next: null} }`, plus
+ * `truncated: true` when `[identity] list_limit` cut the list. `base` defaults to `baseUrl(request)`.
+ */
+export function collectionBody<T>(
+  request: FastifyRequest,
+  key: string,
+  items: readonly T[],
+  options: { readonly base?: string; readonly truncated?: boolean } = {},
+): Record<string, unknown> {
+  const base = options.base ?? baseUrl(request);
+  return { [key]: items, ...keystoneLinks(`${base}${request.url}`), ...(options.truncated ? { truncated: true } : {}) };
 }

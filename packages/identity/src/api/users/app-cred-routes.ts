@@ -4,9 +4,9 @@ import type { ServiceApp } from "@stratus/core/http";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { ApplicationCredential } from "../../identity-users/domain/app-cred.js";
+import { collectionBody } from "../links.js";
 import { contextOf, type UserRoutesDeps } from "./deps.js";
 import { queryString } from "./filters.js";
-import { collection } from "./links.js";
 import { filterValues } from "./policy-target.js";
 import { AppCredCreateBody, bodyOf } from "./schemas.js";
 import { orUndefined, routeKit } from "./user-routes.js";
@@ -61,7 +61,7 @@ export function registerAppCredRoutes(app: ServiceApp, deps: UserRoutesDeps): vo
     const name = queryString(query, "name");
     const list = await deps.appCreds.list(user_id, name === undefined ? {} : { name });
     const items = await Promise.all(list.map((a) => view(request, a)));
-    return collection(kit.base(request), request, "application_credentials", items);
+    return collectionBody(request, "application_credentials", items, { base: kit.base(request) });
   });
 
   app.post(

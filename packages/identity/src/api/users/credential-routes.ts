@@ -4,9 +4,9 @@ import { pyRepr, type ServiceApp } from "@stratus/core/http";
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Credential } from "../../identity-users/domain/credential.js";
+import { collectionBody } from "../links.js";
 import { contextOf, type UserRoutesDeps } from "./deps.js";
 import { queryString } from "./filters.js";
-import { collection } from "./links.js";
 import { filterValues } from "./policy-target.js";
 import { bodyOf, CredentialCreateBody, CredentialUpdateBody } from "./schemas.js";
 import { extraOf, orUndefined, routeKit } from "./user-routes.js";
@@ -55,12 +55,11 @@ export function registerCredentialRoutes(app: ServiceApp, deps: UserRoutesDeps):
     const visible = all.filter((c) => allowed(request, c));
     const page = kit.limit(visible);
     const base = kit.base(request);
-    return collection(
-      base,
+    return collectionBody(
       request,
       "credentials",
       page.items.map((c) => credentialView(base, c)),
-      page.truncated,
+      { base, truncated: page.truncated },
     );
   });
 

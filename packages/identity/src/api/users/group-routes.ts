@@ -3,9 +3,9 @@ import { badRequest } from "@stratus/core/errors";
 import type { ServiceApp } from "@stratus/core/http";
 import { z } from "zod";
 import { cannotChangeDomain } from "../../identity-users/service/users.js";
+import { collectionBody } from "../links.js";
 import { contextOf, type UserRoutesDeps } from "./deps.js";
 import { queryString, userFilterOf } from "./filters.js";
-import { collection } from "./links.js";
 import { filterValues } from "./policy-target.js";
 import { bodyOf, GroupCreateBody, GroupUpdateBody } from "./schemas.js";
 import { extraOf, orUndefined, routeKit } from "./user-routes.js";
@@ -47,12 +47,11 @@ export function registerGroupRoutes(app: ServiceApp, deps: UserRoutesDeps): void
     if (ctx.domainId !== null) groups = groups.filter((g) => g.domainId === ctx.domainId);
     const page = kit.limit(groups);
     const base = kit.base(request);
-    return collection(
-      base,
+    return collectionBody(
       request,
       "groups",
       page.items.map((g) => groupView(base, g)),
-      page.truncated,
+      { base, truncated: page.truncated },
     );
   });
 
@@ -110,11 +109,11 @@ export function registerGroupRoutes(app: ServiceApp, deps: UserRoutesDeps): void
     });
     const users = await deps.groups.listUsers(group_id, userFilterOf(query));
     const base = kit.base(request);
-    return collection(
-      base,
+    return collectionBody(
       request,
       "users",
       users.map((u) => userView(base, u)),
+      { base },
     );
   });
 

@@ -5,9 +5,9 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { User, UserOptionsPatch } from "../../identity-users/domain/user.js";
 import { cannotChangeDomain } from "../../identity-users/service/users.js";
+import { baseUrl, collectionBody } from "../links.js";
 import { contextOf, type UserRoutesDeps } from "./deps.js";
 import { queryString, userFilterOf } from "./filters.js";
-import { baseUrlOf, collection } from "./links.js";
 import { filterValues, policyTarget } from "./policy-target.js";
 import { bodyOf, PasswordChangeBody, UserCreateBody, UserUpdateBody } from "./schemas.js";
 import { userGroupView, userTarget, userView } from "./views.js";
@@ -33,7 +33,7 @@ const UserParams = z.object({ user_id: z.string() });
 /** Shared plumbing of the users area's handlers. */
 export function routeKit(deps: UserRoutesDeps) {
   return {
-    base: (request: FastifyRequest) => baseUrlOf(request, deps.publicEndpoint),
+    base: (request: FastifyRequest) => baseUrl(request, deps.publicEndpoint),
     enforce(request: FastifyRequest, rule: string, parts: Parameters<typeof policyTarget>[0] = {}): void {
       deps.authorizer.enforce(rule, deps.authorizer.credentialsOf(contextOf(request)), policyTarget(parts));
     },
@@ -88,12 +88,11 @@ export function registerUserCrudRoutes(app: ServiceApp, deps: UserRoutesDeps): v
     if (ctx.domainId !== null) users = users.filter((u) => u.domainId === ctx.domainId);
     const page = kit.limit(users);
     const base = kit.base(request);
-    return collection(
-      base,
+    return collectionBody(
       request,
       "users",
       page.items.map((u) => userView(base, u)),
-      page.truncated,
+      { base, truncated: page.truncated },
     );
   });
 
@@ -173,11 +172,11 @@ export function registerUserCrudRoutes(app: ServiceApp, deps: UserRoutesDeps): v
     const domainId = contextOf(request).domainId;
     if (domainId !== null) groups = groups.filter((g) => g.domainId === domainId);
     const base = kit.base(request);
-    return collection(
-      base,
+    return collectionBody(
       request,
       "groups",
       groups.map((g) => userGroupView(base, g)),
+      { base },
     );
   });
 }
