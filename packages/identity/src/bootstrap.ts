@@ -24,6 +24,8 @@ export interface BootstrapOptions {
 export interface BootstrapResult {
   readonly adminUserId: string;
   readonly adminProjectId: string;
+  /** True when this run created the admin user (so it has exactly `adminPassword`). */
+  readonly adminCreated: boolean;
   /** What this run created (empty when everything was already there). */
   readonly created: readonly string[];
 }
@@ -69,6 +71,7 @@ export async function bootstrap(identity: Identity, options: BootstrapOptions): 
   let user = await users.users
     .getByName(username, domainId)
     .catch((e) => (notFound(e) ? undefined : Promise.reject(e)));
+  const adminCreated = user === undefined;
   if (!user) {
     user = await users.users.create({ name: username, domainId, password: options.adminPassword });
     created.push(`user ${username}`);
@@ -110,5 +113,5 @@ export async function bootstrap(identity: Identity, options: BootstrapOptions): 
       created.push(`${iface} endpoint ${url}`);
     }
   }
-  return { adminUserId: user.id, adminProjectId: project.id, created };
+  return { adminUserId: user.id, adminProjectId: project.id, adminCreated, created };
 }

@@ -27,6 +27,7 @@ import { AuthService } from "./auth/service.js";
 import { CATALOG_MIGRATIONS } from "./catalog/migrations.js";
 import { CatalogService } from "./catalog/service.js";
 import { SqlCatalogRepository } from "./catalog/sql-repository.js";
+import { keystoneTimeOrNull } from "./identity-users/domain/time.js";
 import type { User } from "./identity-users/domain/user.js";
 import { createIdentityUsers, FernetCredentialCipher, type IdentityUsersOptionsInput } from "./identity-users/index.js";
 import { PolicyEnforcer, type PolicyEnforcerOptions } from "./policy/index.js";
@@ -58,7 +59,7 @@ const toTokenUser = (u: User): TokenUser => ({
   name: u.name,
   domainId: u.domainId,
   enabled: u.enabled,
-  passwordExpiresAt: u.passwordExpiresAt === null ? null : `${u.passwordExpiresAt.toISOString().slice(0, 19)}.000000`,
+  passwordExpiresAt: keystoneTimeOrNull(u.passwordExpiresAt),
   defaultProjectId: u.defaultProjectId,
 });
 const projectTarget = (p: Project): TokenScopeTarget => ({

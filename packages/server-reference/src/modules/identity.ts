@@ -71,7 +71,7 @@ export class IdentityModule implements ServiceModule {
     const result = await bootstrap(identity, { adminPassword: password, publicUrl: url, resetPassword: false });
     if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
     // only an admin made just now has this password: never write one it does not have
-    if (result.created.includes("user admin")) {
+    if (result.adminCreated) {
       const cloudsFile = join(dataDir, "clouds.yaml");
       writeFileSync(cloudsFile, cloudsYaml(url, password), { mode: 0o600 });
       const shown = options.adminPassword === undefined ? password : "(the configured password)";
