@@ -112,6 +112,26 @@ ovn_up() {
   ovn_write_connection
 }
 
+# ovn_db_json nb|sb DATABASE TCP_PORT RAFT_JSON PID: one database's entry of connection.json
+ovn_db_json() {
+  local short=$1 database=$2 port=$3 raft=$4 pid=$5
+  cat <<JSON
+{
+    "database": "$database",
+    "unix": $(h_json_str "unix:$H_DIR/$short.sock"),
+    "socketPath": $(h_json_str "$H_DIR/$short.sock"),
+    "tcp": "tcp:127.0.0.1:$port",
+    "host": "127.0.0.1",
+    "port": $port,
+    "schema": $(h_json_str "$OVN_SCHEMA_DIR/ovn-$short.ovsschema"),
+    "dbFile": $(h_json_str "$H_DIR/ovn${short}_db.db"),
+    "ctl": $(h_json_str "$H_DIR/ovn${short}_db.ctl"),
+    "raft": $raft,
+    "pid": $pid
+  }
+JSON
+}
+
 ovn_write_connection() {
   local nbpid sbpid npid raft_nb=null raft_sb=null c
   nbpid=$(cat "$H_DIR/ovnnb_db.pid")
@@ -128,32 +148,8 @@ ovn_write_connection() {
   "component": "ovn",
   "dir": $(h_json_str "$H_DIR"),
   "clustered": $c,
-  "nb": {
-    "database": "OVN_Northbound",
-    "unix": $(h_json_str "unix:$H_DIR/nb.sock"),
-    "socketPath": $(h_json_str "$H_DIR/nb.sock"),
-    "tcp": "tcp:127.0.0.1:$OVN_NB_PORT",
-    "host": "127.0.0.1",
-    "port": $OVN_NB_PORT,
-    "schema": $(h_json_str "$OVN_SCHEMA_DIR/ovn-nb.ovsschema"),
-    "dbFile": $(h_json_str "$H_DIR/ovnnb_db.db"),
-    "ctl": $(h_json_str "$H_DIR/ovnnb_db.ctl"),
-    "raft": $raft_nb,
-    "pid": $nbpid
-  },
-  "sb": {
-    "database": "OVN_Southbound",
-    "unix": $(h_json_str "unix:$H_DIR/sb.sock"),
-    "socketPath": $(h_json_str "$H_DIR/sb.sock"),
-    "tcp": "tcp:127.0.0.1:$OVN_SB_PORT",
-    "host": "127.0.0.1",
-    "port": $OVN_SB_PORT,
-    "schema": $(h_json_str "$OVN_SCHEMA_DIR/ovn-sb.ovsschema"),
-    "dbFile": $(h_json_str "$H_DIR/ovnsb_db.db"),
-    "ctl": $(h_json_str "$H_DIR/ovnsb_db.ctl"),
-    "raft": $raft_sb,
-    "pid": $sbpid
-  },
+  "nb": $(ovn_db_json nb OVN_Northbound "$OVN_NB_PORT" "$raft_nb" "$nbpid"),
+  "sb": $(ovn_db_json sb OVN_Southbound "$OVN_SB_PORT" "$raft_sb" "$sbpid"),
   "northd": { "ctl": $(h_json_str "$H_DIR/ovn-northd.ctl"), "pid": $npid },
   "pids": { "nb": $nbpid, "sb": $sbpid, "northd": $npid },
   "env": {
