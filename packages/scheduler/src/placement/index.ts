@@ -14,7 +14,7 @@
  * const { allocation_requests } = allocationCandidates(state, query);
  * const pick = allocation_requests[0]!;
  * const allocations = Object.fromEntries(Object.entries(pick.allocations).map(([rp, a]) => [rp, a.resources]));
- * // Throws conflict (details.placementCode "placement.concurrent_update") on a stale consumer
+ * // Throws conflict (details.errorCode "placement.concurrent_update") on a stale consumer
  * // generation, or "Unable to allocate inventory: ..." when another claim took the room first.
  * state.claim(instance, { allocations, consumerGeneration: null, projectId, userId });
  * ```
@@ -44,7 +44,7 @@ export {
   withInventoryDefaults,
 } from "./model.js";
 export { isCustomName, isStandardResourceClass, isStandardTrait } from "./names.js";
-export { type ProviderNode, ProviderStore } from "./provider-store.js";
+export { type ProviderNode, type ProviderRecord, ProviderStore } from "./provider-store.js";
 export {
   type CandidatesQuery,
   parseCandidatesQuery,
@@ -52,4 +52,5 @@ export {
   type RequestGroup,
   type Vocabulary,
 } from "./query.js";
-export { PlacementState } from "./state.js";
+export { type PlacementSnapshot, PlacementState } from "./state.js";
+export { MemoryPlacementStore, type PlacementStore, type Touched } from "./store.js";

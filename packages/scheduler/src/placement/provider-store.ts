@@ -4,6 +4,16 @@ import { getOrCreate } from "./map-util.js";
 import { type Inventory, type InventoryInput, type ResourceProvider, withInventoryDefaults } from "./model.js";
 import { isCustomName, isStandardResourceClass, isStandardTrait } from "./names.js";
 
+/** A provider as plain data: what persistence saves and loads. */
+export interface ProviderRecord extends ResourceProvider {
+  /** Inventory per resource class. */
+  readonly inventories: Readonly<Record<string, Inventory>>;
+  /** Traits, sorted. */
+  readonly traits: readonly string[];
+  /** Aggregate UUIDs, sorted. */
+  readonly aggregates: readonly string[];
+}
+
 /** The mutable record behind a provider; only the store and the candidates engine read it. */
 export interface ProviderNode {
   /** Provider UUID. */
@@ -206,6 +216,71 @@ export class ProviderStore {
     node.aggregates = new Set(aggregates);
     for (const a of node.aggregates) addTo(this.byAggregate, a, uuid);
     return ++node.generation;
+  }
+
+  /** Created custom resource classes, sorted. */
+  customResourceClasses(): string[] {
+    return [...this.customClasses].sort();
+  }
+
+  /** Created custom traits, sorted. */
+  customTraitNames(): string[] {
+    return [...this.customTraits].sort();
+  }
+
+  /** A provider with its inventories, traits and aggregates as plain data (for persistence), or undefined. */
+  providerRecord(uuid: string): ProviderRecord | undefined {
+    const n = this.nodes.get(uuid);
+    if (n === undefined) return undefined;
+    return {
+      ...this.view(n),
+      inventories: Object.fromEntries(n.inventories),
+      traits: [...n.traits].sort(),
+      aggregates: [...n.aggregates].sort(),
+    };
+  }
+
+  /**
+   * Empties the store and loads providers (parents before children) and custom names as they were
+   * saved, generations included; no generation checks. Usages start at zero (PlacementState
+   * recomputes them from allocations).
+   */
+  protected loadProviders(
+    customClasses: readonly string[],
+    customTraits: readonly string[],
+    providers: readonly ProviderRecord[],
+  ): void {
+    this.nodes.clear();
+    this.names.clear();
+    this.byClass.clear();
+    this.byTrait.clear();
+    this.byAggregate.clear();
+    this.rootSet.clear();
+    this.customClasses.clear();
+    this.customTraits.clear();
+    for (const c of customClasses) this.customClasses.add(c);
+    for (const t of customTraits) this.customTraits.add(t);
+    const pending = new Map(providers.map((p) => [p.uuid, p]));
+    const place = (p: ProviderRecord): void => {
+      if (this.nodes.has(p.uuid)) return;
+      pending.delete(p.uuid);
+      if (p.parentUuid !== null) {
+        const parent = pending.get(p.parentUuid);
+        if (parent !== undefined) place(parent);
+      }
+      this.createProvider({ uuid: p.uuid, name: p.name, parentUuid: p.parentUuid });
+      const node = this.nodes.get(p.uuid)!;
+      for (const [rc, inv] of Object.entries(p.inventories)) {
+        node.inventories.set(rc, inv);
+        addTo(this.byClass, rc, p.uuid);
+      }
+      node.traits = new Set(p.traits);
+      for (const t of node.traits) addTo(this.byTrait, t, p.uuid);
+      node.aggregates = new Set(p.aggregates);
+      for (const a of node.aggregates) addTo(this.byAggregate, a, p.uuid);
+      node.generation = p.generation;
+    };
+    for (const p of providers) place(p);
   }
 
   /** Internal record of a provider, or undefined (for the candidates engine; do not mutate). */

@@ -17,12 +17,12 @@ function cloud(): PlacementState {
   return s;
 }
 
-function failure(fn: () => unknown): { code: string; placementCode: unknown; message: string } {
+function failure(fn: () => unknown): { code: string; errorCode: unknown; message: string } {
   try {
     fn();
   } catch (e) {
     if (!StratusError.is(e)) throw e;
-    return { code: e.code, placementCode: e.details["placementCode"], message: e.message };
+    return { code: e.code, errorCode: e.details["errorCode"], message: e.message };
   }
   throw new Error("expected a failure");
 }
@@ -50,7 +50,7 @@ describe("PlacementState", () => {
     const s = cloud();
     s.claim(VM2, { allocations: { [RP]: { VCPU: 1 } }, consumerGeneration: null, ...owner });
     const f = failure(() => s.claim(VM, { allocations: { [RP]: resources }, consumerGeneration: null, ...owner }));
-    expect(f).toMatchObject({ code: "conflict", placementCode: "placement.undefined_code" });
+    expect(f).toMatchObject({ code: "conflict", errorCode: "placement.undefined_code" });
     expect(f.message).toMatch(/^Unable to allocate inventory: /);
     expect(f.message).toContain(wording);
     expect(s.usages(RP)).toEqual({ VCPU: 1, MEMORY_MB: 0 });
@@ -92,7 +92,7 @@ describe("PlacementState", () => {
     const f = failure(() =>
       s.claim(VM, { allocations: { [RP]: { VCPU: 2 } }, consumerGeneration: generation, ...owner }),
     );
-    expect(f).toMatchObject({ code: "conflict", placementCode: "placement.concurrent_update" });
+    expect(f).toMatchObject({ code: "conflict", errorCode: "placement.concurrent_update" });
     expect(f.message).toContain("consumer generation conflict");
   });
 
@@ -124,7 +124,7 @@ describe("PlacementState", () => {
     ["setting aggregates with a stale provider generation", (s: PlacementState) => s.setAggregates(RP, 0, [VM])],
   ])("%s is a placement.concurrent_update conflict", (_name, write) => {
     const f = failure(() => write(cloud()));
-    expect(f).toMatchObject({ code: "conflict", placementCode: "placement.concurrent_update" });
+    expect(f).toMatchObject({ code: "conflict", errorCode: "placement.concurrent_update" });
   });
 
   it.each([

@@ -2,7 +2,19 @@ import { badRequest } from "@stratus/core/errors";
 import { concurrentUpdate, unableToAllocate } from "./errors.js";
 import { getOrCreate } from "./map-util.js";
 import { type ClaimRequest, type ConsumerAllocations, capacityOf, type Resources } from "./model.js";
-import { type ProviderNode, ProviderStore } from "./provider-store.js";
+import { type ProviderNode, type ProviderRecord, ProviderStore } from "./provider-store.js";
+
+/** The whole of Placement's state as plain data (what a persistence layer saves and loads). */
+export interface PlacementSnapshot {
+  /** Created CUSTOM_ resource classes. */
+  readonly resourceClasses: readonly string[];
+  /** Created CUSTOM_ traits. */
+  readonly traits: readonly string[];
+  /** Every provider; parents may come in any order relative to children. */
+  readonly providers: readonly ProviderRecord[];
+  /** Every consumer with allocations. */
+  readonly consumers: readonly ConsumerAllocations[];
+}
 
 /**
  * Placement's state in memory: providers (see ProviderStore) plus allocations per consumer.
@@ -18,6 +30,30 @@ import { type ProviderNode, ProviderStore } from "./provider-store.js";
  */
 export class PlacementState extends ProviderStore {
   private readonly consumers = new Map<string, ConsumerAllocations>();
+
+  /** Everything, as plain data. */
+  snapshot(): PlacementSnapshot {
+    return {
+      resourceClasses: this.customResourceClasses(),
+      traits: this.customTraitNames(),
+      providers: [...this.nodes.keys()].map((u) => this.providerRecord(u)!),
+      consumers: [...this.consumers.values()],
+    };
+  }
+
+  /** Replaces everything with a snapshot (generations as saved, usages recomputed from the allocations). */
+  restore(snapshot: PlacementSnapshot): void {
+    this.loadProviders(snapshot.resourceClasses, snapshot.traits, snapshot.providers);
+    this.consumers.clear();
+    for (const c of snapshot.consumers) {
+      this.consumers.set(c.consumerUuid, c);
+      for (const [rp, res] of Object.entries(c.allocations)) {
+        const node = this.nodes.get(rp);
+        if (node === undefined) continue;
+        for (const [rc, n] of Object.entries(res)) node.usages.set(rc, (node.usages.get(rc) ?? 0) + n);
+      }
+    }
+  }
 
   /** A consumer's allocations, or undefined when it has none. */
   getAllocations(consumerUuid: string): ConsumerAllocations | undefined {
