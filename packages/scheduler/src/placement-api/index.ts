@@ -10,13 +10,15 @@
  * ```
  */
 import type { ServiceApp } from "@stratus/core/http";
+import { registerAllocationRoutes } from "./allocation-routes.js";
 import { type PlacementApiDeps, routeContext } from "./context.js";
+import { registerProviderRoutes } from "./provider-routes.js";
 
 export { adminOnly, type PlacementApiDeps, type PlacementAuthorizer } from "./context.js";
 
 /** Registers every Placement route (not the root version document) on `app`. */
 export function registerPlacementRoutes(app: ServiceApp, deps: PlacementApiDeps): void {
   const ctx = routeContext(deps);
-  void app;
-  void ctx;
+  registerProviderRoutes(app, ctx);
+  registerAllocationRoutes(app, ctx);
 }
