@@ -96,22 +96,62 @@ export async function bootstrap(identity: Identity, options: BootstrapOptions): 
     await catalog.createRegion({ id: regionId });
     created.push(`region ${regionId}`);
   }
-  let service = (await catalog.listServices({ type: "identity" }))[0];
-  if (!service) {
-    service = await catalog.createService({ type: "identity", name: "keystone" });
-    created.push("service keystone");
-  }
-  const endpoints = await catalog.listEndpoints({ serviceId: service.id });
   const urls = {
     public: options.publicUrl,
     internal: options.internalUrl ?? options.publicUrl,
     admin: options.adminUrl ?? options.publicUrl,
   };
-  for (const [iface, url] of Object.entries(urls) as Array<["public" | "internal" | "admin", string]>) {
-    if (!endpoints.some((e) => e.interface === iface && e.region_id === regionId)) {
+  // bootstrap keeps endpoints that exist (an operator may have moved them)
+  const entry = await ensureCatalogEntry(identity, {
+    type: "identity",
+    name: "keystone",
+    regionId,
+    urls,
+    updateUrls: false,
+  });
+  created.push(...entry.created);
+  return { adminUserId: user.id, adminProjectId: project.id, adminCreated, created };
+}
+
+export interface CatalogEntryOptions {
+  /** Catalog service type, e.g. "placement". */
+  readonly type: string;
+  /** Service name, e.g. "placement". */
+  readonly name: string;
+  /** Region of the endpoints (must exist; bootstrap makes RegionOne). */
+  readonly regionId?: string;
+  /** URL per interface. */
+  readonly urls: Readonly<Partial<Record<"public" | "internal" | "admin", string>>>;
+  /** Point existing endpoints at `urls` when they differ (a service that moved port). Default true. */
+  readonly updateUrls?: boolean;
+}
+
+/**
+ * Makes sure the catalog lists a service of `type` with an endpoint per interface in `urls`;
+ * idempotent. Returns what it created or changed.
+ */
+export async function ensureCatalogEntry(
+  identity: Identity,
+  options: CatalogEntryOptions,
+): Promise<{ readonly serviceId: string; readonly created: readonly string[] }> {
+  const { catalog } = identity;
+  const created: string[] = [];
+  const regionId = options.regionId ?? "RegionOne";
+  let service = (await catalog.listServices({ type: options.type }))[0];
+  if (!service) {
+    service = await catalog.createService({ type: options.type, name: options.name });
+    created.push(`service ${options.name}`);
+  }
+  const endpoints = await catalog.listEndpoints({ serviceId: service.id });
+  for (const [iface, url] of Object.entries(options.urls) as Array<["public" | "internal" | "admin", string]>) {
+    const existing = endpoints.find((e) => e.interface === iface && e.region_id === regionId);
+    if (existing === undefined) {
       await catalog.createEndpoint({ interface: iface, service_id: service.id, url, region_id: regionId });
       created.push(`${iface} endpoint ${url}`);
+    } else if (existing.url !== url && (options.updateUrls ?? true)) {
+      await catalog.updateEndpoint(existing.id, { url });
+      created.push(`${iface} endpoint moved to ${url}`);
     }
   }
-  return { adminUserId: user.id, adminProjectId: project.id, adminCreated, created };
+  return { serviceId: service.id, created };
 }

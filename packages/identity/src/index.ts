@@ -22,7 +22,13 @@ export { createResourceAssignmentServices, migrateResourceAssignment } from "./a
 export { LocalTokenAuthenticator } from "./auth/authenticator.js";
 export { type RemoteAuthenticatorOptions, RemoteTokenAuthenticator } from "./auth/remote-authenticator.js";
 export { AuthService, type AuthServiceOptions } from "./auth/service.js";
-export { type BootstrapOptions, type BootstrapResult, bootstrap } from "./bootstrap.js";
+export {
+  type BootstrapOptions,
+  type BootstrapResult,
+  bootstrap,
+  type CatalogEntryOptions,
+  ensureCatalogEntry,
+} from "./bootstrap.js";
 // the parts, for embedding one without the others
 export { CatalogService } from "./catalog/service.js";
 export { createIdentity, type Identity, type IdentityOptions } from "./identity.js";

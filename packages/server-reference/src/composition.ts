@@ -8,7 +8,8 @@ import { createLogger, type Logger } from "@stratus/core";
 import { container, type DependencyContainer, instanceCachingFactory } from "tsyringe";
 import type { ServerConfig } from "./config.js";
 import { DiscoveryOnlyModule } from "./modules/discovery-only.js";
-import { IdentityModule } from "./modules/identity.js";
+import { IdentityModule, SharedIdentity } from "./modules/identity.js";
+import { PlacementModule } from "./modules/placement.js";
 import { type RunningServer, type ServiceModule, startServer } from "./server.js";
 import { SERVICE_NAMES, SERVICES } from "./services.js";
 
@@ -16,6 +17,7 @@ export const TOKENS = {
   Config: Symbol("ServerConfig"),
   Logger: Symbol("Logger"),
   ServiceModule: Symbol("ServiceModule"),
+  SharedIdentity: Symbol("SharedIdentity"),
 } as const;
 
 /** The all-in-one server as the container assembles it. */
@@ -37,10 +39,20 @@ export function compose(config: ServerConfig, logger?: Logger): DependencyContai
     c.register(TOKENS.Logger, {
       useFactory: instanceCachingFactory(() => createLogger({ name: "stratus", level: config.logLevel })),
     });
-  c.register(TOKENS.ServiceModule, {
-    useFactory: (k) => new IdentityModule(config, k.resolve<Logger>(TOKENS.Logger)),
+  // one identity per process: served on its port, and validating tokens for the other services
+  c.register(TOKENS.SharedIdentity, {
+    useFactory: instanceCachingFactory((k) => new SharedIdentity(config, k.resolve<Logger>(TOKENS.Logger))),
   });
-  for (const name of SERVICE_NAMES.filter((n) => n !== "identity")) {
+  c.register(TOKENS.ServiceModule, {
+    useFactory: (k) =>
+      new IdentityModule(config, k.resolve<Logger>(TOKENS.Logger), k.resolve<SharedIdentity>(TOKENS.SharedIdentity)),
+  });
+  c.register(TOKENS.ServiceModule, {
+    useFactory: (k) =>
+      new PlacementModule(config, k.resolve<Logger>(TOKENS.Logger), k.resolve<SharedIdentity>(TOKENS.SharedIdentity)),
+  });
+  const served: readonly string[] = ["identity", "placement"];
+  for (const name of SERVICE_NAMES.filter((n) => !served.includes(n))) {
     c.register(TOKENS.ServiceModule, {
       useFactory: (k) => new DiscoveryOnlyModule(SERVICES[name], k.resolve<Logger>(TOKENS.Logger), config.maxBodyBytes),
     });

@@ -54,6 +54,16 @@ export const ServerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    placement: z
+      .object({
+        /** PostgreSQL or MariaDB URL; the embedded default is SQLite in dataDir. */
+        databaseUrl: z
+          .string()
+          .regex(/^(postgres|postgresql|mysql|mariadb):\/\//, "must be a postgres:// or mysql:// URL")
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -104,7 +114,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 
 /**
  * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
- * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL.
+ * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -126,6 +136,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env["STRATUS_BCRYPT_COST"]) identity["passwordHashRounds"] = Number(env["STRATUS_BCRYPT_COST"]);
   if (env["STRATUS_IDENTITY_DB_URL"]) identity["databaseUrl"] = env["STRATUS_IDENTITY_DB_URL"];
   if (Object.keys(identity).length > 0) out["identity"] = identity;
+  if (env["STRATUS_PLACEMENT_DB_URL"]) out["placement"] = { databaseUrl: env["STRATUS_PLACEMENT_DB_URL"] };
   return out;
 }
 

@@ -17,6 +17,8 @@ export interface ServiceModule {
    * links); it is known once the listener is bound (port 0 picks one), so call it per request.
    */
   createApp(options: { readonly publicUrl: () => string }): Promise<FastifyInstance>;
+  /** Called once the listener is bound, with the service's URL (to list it in the catalog). */
+  started?(url: string): Promise<void>;
 }
 
 export interface RunningService {
@@ -55,6 +57,7 @@ export async function startServer(config: ServerConfig, modules: readonly Servic
         apps.push({ name, app });
         await app.listen({ host: config.bindHost, port });
         url = `http://${formatHost(host)}:${(app.server.address() as AddressInfo).port}`;
+        await module.started?.(url);
         return { name, url };
       }),
     );

@@ -9,24 +9,33 @@ import { join } from "node:path";
 import type { Logger } from "@stratus/core";
 import { type Database, openDatabase } from "@stratus/core/db";
 import { createServiceApp } from "@stratus/core/http";
-import { bootstrap, createIdentity, type Identity } from "@stratus/identity";
+import { type BootstrapResult, bootstrap, createIdentity, type Identity } from "@stratus/identity";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
 import { registerRootDocument } from "./discovery-only.js";
 
+/** Opens the embedded SQLite file `file` in the data dir, or the configured PostgreSQL/MariaDB URL. */
+export function openServiceDatabase(
+  dataDir: string,
+  file: string,
+  url: string | undefined,
+): Promise<Database<unknown>> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return openDatabase(
+    url === undefined
+      ? { engine: "sqlite", path: join(dataDir, file) }
+      : url.startsWith("postgres")
+        ? { engine: "postgres", url }
+        : { engine: "mysql", url },
+  );
+}
+
 /** The identity service on the configured database and the key repositories in the data dir. */
 export async function openIdentity(config: ServerConfig): Promise<{ identity: Identity; database: Database<unknown> }> {
   const { dataDir, identity: options } = config;
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const database = await openDatabase(
-    options.databaseUrl === undefined
-      ? { engine: "sqlite", path: join(dataDir, "identity.db") }
-      : options.databaseUrl.startsWith("postgres")
-        ? { engine: "postgres", url: options.databaseUrl }
-        : { engine: "mysql", url: options.databaseUrl },
-  );
+  const database = await openServiceDatabase(dataDir, "identity.db", options.databaseUrl);
   const identity = await createIdentity({
     database,
     keyRepository: join(dataDir, "fernet-keys"),
@@ -42,17 +51,59 @@ export function identityPublicUrl(config: ServerConfig): string {
   return `http://${config.publicHost ?? config.bindHost}:${config.services.identity.port}/v3/`;
 }
 
-export class IdentityModule implements ServiceModule {
-  readonly descriptor = SERVICES.identity;
+/** The identity service opened and bootstrapped, with the admin password the bootstrap used. */
+export interface ReadyIdentity {
+  readonly identity: Identity;
+  readonly database: Database<unknown>;
+  readonly bootstrap: BootstrapResult;
+  readonly adminPassword: string;
+}
+
+/**
+ * One identity per process, shared by the modules: the identity module serves it, the other
+ * services validate tokens with it in process (no HTTP round trip) and list their endpoints in
+ * its catalog. Opened and bootstrapped once, on first use.
+ */
+export class SharedIdentity {
+  #ready: Promise<ReadyIdentity> | undefined;
 
   constructor(
     private readonly config: ServerConfig,
     private readonly logger: Logger,
   ) {}
 
+  /** Opens and bootstraps (before any port opens, so no client sees a half-made cloud). */
+  ready(): Promise<ReadyIdentity> {
+    this.#ready ??= this.#open();
+    return this.#ready;
+  }
+
+  async #open(): Promise<ReadyIdentity> {
+    const { identity, database } = await openIdentity(this.config);
+    const adminPassword = this.config.identity.adminPassword ?? randomBytes(18).toString("base64url");
+    // serve bootstraps on every start: an existing admin keeps the password it has
+    const result = await bootstrap(identity, {
+      adminPassword,
+      publicUrl: identityPublicUrl(this.config),
+      resetPassword: false,
+    });
+    if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
+    return { identity, database, bootstrap: result, adminPassword };
+  }
+}
+
+export class IdentityModule implements ServiceModule {
+  readonly descriptor = SERVICES.identity;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly logger: Logger,
+    private readonly shared: SharedIdentity,
+  ) {}
+
   async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
     const { dataDir, identity: options } = this.config;
-    const { identity, database } = await openIdentity(this.config);
+    const { identity, database, bootstrap: result, adminPassword } = await this.shared.ready();
     const app = createServiceApp({
       service: "identity",
       logger: this.logger.child({ service: "identity" }),
@@ -64,17 +115,12 @@ export class IdentityModule implements ServiceModule {
     registerRootDocument(app, "identity", publicUrl);
     app.addHook("onClose", async () => database.close());
 
-    // bootstrap before the port opens, so no client sees a half-made cloud
-    const password = options.adminPassword ?? randomBytes(18).toString("base64url");
-    const url = identityPublicUrl(this.config);
-    // serve bootstraps on every start: an existing admin keeps the password it has
-    const result = await bootstrap(identity, { adminPassword: password, publicUrl: url, resetPassword: false });
-    if (result.created.length > 0) this.logger.info({ created: result.created }, "identity bootstrapped");
     // only an admin made just now has this password: never write one it does not have
     if (result.adminCreated) {
+      const url = identityPublicUrl(this.config);
       const cloudsFile = join(dataDir, "clouds.yaml");
-      writeFileSync(cloudsFile, cloudsYaml(url, password), { mode: 0o600 });
-      const shown = options.adminPassword === undefined ? password : "(the configured password)";
+      writeFileSync(cloudsFile, cloudsYaml(url, adminPassword), { mode: 0o600 });
+      const shown = options.adminPassword === undefined ? adminPassword : "(the configured password)";
       process.stdout.write(
         `identity: admin / ${shown}; clouds.yaml written to ${cloudsFile} (export OS_CLIENT_CONFIG_FILE=${cloudsFile} OS_CLOUD=stratus)\n`,
       );

@@ -1,0 +1,59 @@
+/**
+ * Placement on its port: @stratus/scheduler's Placement API over the embedded store, tokens
+ * validated in process by the shared identity, and the placement endpoints listed in the catalog
+ * once the port is bound (clients find Placement through the catalog, as osc-placement does).
+ */
+import type { Logger } from "@stratus/core";
+import { createServiceApp, UPSTREAM_MICROVERSIONS } from "@stratus/core/http";
+import { ensureCatalogEntry } from "@stratus/identity";
+import { MemoryPlacementStore, PlacementState, type PlacementStore } from "@stratus/scheduler";
+import { registerPlacementRoutes } from "@stratus/scheduler/api";
+import type { FastifyInstance } from "fastify";
+import type { ServerConfig } from "../config.js";
+import type { ServiceModule } from "../server.js";
+import { SERVICES } from "../services.js";
+import { registerRootDocument } from "./discovery-only.js";
+import type { SharedIdentity } from "./identity.js";
+
+/** The placement store the config names (the embedded default keeps its state in the data dir). */
+export async function openPlacementStore(_config: ServerConfig): Promise<PlacementStore> {
+  return new MemoryPlacementStore(new PlacementState());
+}
+
+export class PlacementModule implements ServiceModule {
+  readonly descriptor = SERVICES.placement;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly logger: Logger,
+    private readonly shared: SharedIdentity,
+  ) {}
+
+  async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
+    const { identity } = await this.shared.ready();
+    const store = await openPlacementStore(this.config);
+    const app = createServiceApp({
+      service: "placement",
+      logger: this.logger.child({ service: "placement" }),
+      microversions: UPSTREAM_MICROVERSIONS.placement,
+      authenticator: identity.authenticator,
+      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
+      ...(this.config.maxBodyBytes === undefined ? {} : { bodyLimit: this.config.maxBodyBytes }),
+    });
+    registerPlacementRoutes(app, { store });
+    registerRootDocument(app, "placement", publicUrl);
+    app.addHook("onClose", async () => store.close());
+    return app;
+  }
+
+  /** Lists (or moves) the placement endpoints in the catalog once the port is known. */
+  async started(url: string): Promise<void> {
+    const { identity } = await this.shared.ready();
+    const { created } = await ensureCatalogEntry(identity, {
+      type: "placement",
+      name: "placement",
+      urls: { public: url, internal: url, admin: url },
+    });
+    if (created.length > 0) this.logger.info({ created }, "placement listed in the catalog");
+  }
+}
