@@ -2,105 +2,23 @@
  * python-openstackclient (Debian's python3-openstackclient) against `stratus serve`: the identity
  * flows an operator runs, through the real `openstack` command, on a fresh data directory.
  */
-import { type ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Stratus, startStratus } from "./osc-harness.js";
 
-const run = promisify(execFile);
-const CLI = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-const ADMIN_PASSWORD = "s3cret-admin";
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-let server: ChildProcess;
+let stratus: Stratus;
 let env: NodeJS.ProcessEnv;
-
-/** Runs `openstack ARGS -f json` (or plain when `json` is false) and returns its parsed output. */
-async function openstack(args: string[], options: { json?: boolean; env?: NodeJS.ProcessEnv } = {}) {
-  const json = options.json ?? true;
-  try {
-    const { stdout } = await run("openstack", [...args, ...(json ? ["-f", "json"] : [])], {
-      env: options.env ?? env,
-      timeout: 60_000,
-    });
-    return json ? JSON.parse(stdout) : stdout;
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`openstack ${args.join(" ")} failed: ${e.stderr ?? e.message}`);
-  }
-}
-
-/** The same, expected to fail: resolves with its stderr. */
-function openstackFails(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
-  return openstackFailsIn(args, { ...env, ...extraEnv });
-}
-
-async function openstackFailsIn(args: string[], fullEnv: NodeJS.ProcessEnv): Promise<string> {
-  try {
-    await run("openstack", args, { env: fullEnv, timeout: 60_000 });
-  } catch (err) {
-    return (err as { stderr?: string }).stderr ?? "";
-  }
-  throw new Error(`openstack ${args.join(" ")} succeeded but was expected to fail`);
-}
+const openstack = (args: string[], options?: { json?: boolean; env?: NodeJS.ProcessEnv }) =>
+  stratus.openstack(args, options);
+const openstackFails = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  stratus.openstackFails(args, { ...env, ...extraEnv });
+const openstackFailsIn = (args: string[], fullEnv: NodeJS.ProcessEnv) => stratus.openstackFails(args, fullEnv);
 
 beforeAll(async () => {
-  const which = await run("sh", ["-c", "command -v openstack || true"]);
-  if (!which.stdout.trim())
-    throw new Error("the openstack CLI is missing: apt-get install python3-openstackclient (scripts/setup.sh does)");
-  const port = await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), "stratus-osc-"));
-  const ports = Object.fromEntries(
-    ["COMPUTE", "NETWORK", "BLOCK", "IMAGE", "ORCHESTRATION", "PLACEMENT"].map((n) => [`STRATUS_${n}_PORT`, "0"]),
-  );
-  server = spawn(
-    process.execPath,
-    ["--conditions=@stratus/source", "--import", "tsx", CLI, "serve", "--data-dir", dataDir],
-    {
-      env: {
-        ...process.env,
-        ...ports,
-        STRATUS_IDENTITY_PORT: String(port),
-        STRATUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        STRATUS_LOG_LEVEL: "warn",
-        STRATUS_BCRYPT_COST: "4",
-      },
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  let out = "";
-  server.stdout?.on("data", (d) => (out += d));
-  for (let i = 0; i < 300 && !out.includes("placement"); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!out.includes("identity")) throw new Error(`stratus serve did not start: ${out}`);
-  env = {
-    PATH: process.env["PATH"],
-    HOME: dataDir,
-    OS_AUTH_URL: `http://127.0.0.1:${port}/v3`,
-    OS_IDENTITY_API_VERSION: "3",
-    OS_USERNAME: "admin",
-    OS_PASSWORD: ADMIN_PASSWORD,
-    OS_PROJECT_NAME: "admin",
-    OS_USER_DOMAIN_NAME: "Default",
-    OS_PROJECT_DOMAIN_NAME: "Default",
-    OS_REGION_NAME: "RegionOne",
-    OS_INTERFACE: "public",
-  };
+  stratus = await startStratus();
+  env = stratus.env;
 }, 120_000);
 
-afterAll(() => {
-  server?.kill("SIGTERM");
-});
+afterAll(() => stratus?.stop());
 
 describe("openstack CLI against stratus serve: identity", () => {
   it("issues a token, lists the catalog and endpoints, and revokes the token", async () => {
