@@ -46,6 +46,8 @@ export interface ConsumerAllocations {
   readonly userId: string;
   /** Amounts per provider UUID. */
   readonly allocations: Readonly<Record<string, Resources>>;
+  /** Consumer type (1.38: INSTANCE, MIGRATION, ...); absent means Placement's "unknown". */
+  readonly consumerType?: string;
 }
 
 /** A request to replace one consumer's allocations (the body of PUT /allocations/{consumer}). */
@@ -58,6 +60,19 @@ export interface ClaimRequest {
   readonly projectId: string;
   /** User owning the consumer. */
   readonly userId: string;
+  /** Consumer type to set (1.38+); absent keeps the consumer's current type (older microversions). */
+  readonly consumerType?: string;
+}
+
+/** Placement's name for the type of a consumer created before 1.38 or without a type. */
+export const UNKNOWN_CONSUMER_TYPE = "unknown";
+
+/** The desired inventories of one provider in a reshape, guarded by the provider generation. */
+export interface ReshapeInventories {
+  /** The provider generation read before. */
+  readonly generation: number;
+  /** The provider's complete inventories after the reshape, per resource class. */
+  readonly inventories: Readonly<Record<string, InventoryInput>>;
 }
 
 /** Capacity Placement allows on an inventory: floor((total - reserved) * allocation_ratio). */

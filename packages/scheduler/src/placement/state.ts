@@ -1,7 +1,15 @@
-import { badRequest } from "@stratus/core/errors";
-import { concurrentUpdate, unableToAllocate } from "./errors.js";
+import { badRequest, type StratusError } from "@stratus/core/errors";
+import { concurrentUpdate, PLACEMENT_CODES, placementConflict, unableToAllocate } from "./errors.js";
 import { getOrCreate } from "./map-util.js";
-import { type ClaimRequest, type ConsumerAllocations, capacityOf, type Resources } from "./model.js";
+import {
+  type ClaimRequest,
+  type ConsumerAllocations,
+  capacityOf,
+  type Inventory,
+  type ReshapeInventories,
+  type Resources,
+  withInventoryDefaults,
+} from "./model.js";
 import { type ProviderNode, type ProviderRecord, ProviderStore } from "./provider-store.js";
 
 /** The whole of Placement's state as plain data (what a persistence layer saves and loads). */
@@ -107,6 +115,67 @@ export class PlacementState extends ProviderStore {
    * Throws like `claim`; on any failure nothing is changed.
    */
   claimMany(requests: Readonly<Record<string, ClaimRequest>>): Record<string, number | null> {
+    const delta = this.planClaims(requests, (node, rc) => node.inventories.get(rc));
+    return this.applyClaims(requests, delta);
+  }
+
+  /**
+   * Replaces the inventories of some providers and the allocations of some consumers in one step,
+   * all or nothing (POST /reshaper): allocations may move onto inventories created here and off
+   * inventories removed here. Capacity and constraints are checked against the new inventories.
+   * Returns each consumer's new generation like `claimMany`. Throws notFound for an unknown
+   * provider in `inventories`, conflict `placement.concurrent_update` on a stale provider or
+   * consumer generation, conflict `placement.inventory.inuse` when an inventory removed here
+   * would keep allocations, and like `claimMany`; on any failure nothing is changed.
+   */
+  reshape(
+    inventories: Readonly<Record<string, ReshapeInventories>>,
+    requests: Readonly<Record<string, ClaimRequest>>,
+  ): Record<string, number | null> {
+    const next = new Map<string, Map<string, Inventory>>();
+    for (const [rp, want] of Object.entries(inventories)) {
+      const node = this.node(rp);
+      if (node.generation !== want.generation) {
+        throw concurrentUpdate(
+          `resource provider generation conflict for provider ${rp}: actual: ${node.generation}, given: ${want.generation}`,
+        );
+      }
+      const invs = new Map<string, Inventory>();
+      for (const [rc, input] of Object.entries(want.inventories)) {
+        if (!this.hasResourceClass(rc)) throw noSuchResourceClass(rc);
+        const inv = withInventoryDefaults(input);
+        checkReshapedInventory(rp, rc, inv);
+        invs.set(rc, inv);
+      }
+      next.set(rp, invs);
+    }
+    const delta = this.planClaims(requests, (node, rc) => (next.get(node.uuid) ?? node.inventories).get(rc));
+    for (const [rp, invs] of next) {
+      const node = this.nodes.get(rp)!;
+      const changes = delta.get(rp);
+      for (const rc of new Set([...node.usages.keys(), ...(changes?.keys() ?? [])])) {
+        const used = (node.usages.get(rc) ?? 0) + (changes?.get(rc) ?? 0);
+        if (used > 0 && !invs.has(rc)) {
+          throw placementConflict(
+            `update conflict: Inventory for '${rc}' on resource provider '${rp}' in use.`,
+            PLACEMENT_CODES.inventoryInUse,
+          );
+        }
+      }
+    }
+    // Everything checked: the writes below cannot fail.
+    const out = this.applyClaims(requests, delta);
+    for (const [rp, want] of Object.entries(inventories)) {
+      this.setInventories(rp, this.nodes.get(rp)!.generation, want.inventories);
+    }
+    return out;
+  }
+
+  /** Checks consumer generations, amounts and capacity; returns the net change per provider and class. */
+  private planClaims(
+    requests: Readonly<Record<string, ClaimRequest>>,
+    inventoryOf: (node: ProviderNode, rc: string) => Inventory | undefined,
+  ): Map<string, Map<string, number>> {
     const entries = Object.entries(requests);
     for (const [consumer, req] of entries) this.checkConsumerGeneration(consumer, req.consumerGeneration);
     // Net change per provider and class: new amounts minus the consumers' current ones.
@@ -124,7 +193,7 @@ export class PlacementState extends ProviderStore {
       for (const [rp, res] of Object.entries(req.allocations)) {
         const node = this.nodeForAllocation(rp);
         for (const [rc, n] of Object.entries(res)) {
-          this.checkAmount(node, rc, n);
+          this.checkAmount(node, rc, n, inventoryOf(node, rc));
           add(rp, rc, n);
         }
       }
@@ -133,7 +202,7 @@ export class PlacementState extends ProviderStore {
       const node = this.nodes.get(rp);
       if (node === undefined) continue;
       for (const [rc, d] of m) {
-        const inv = node.inventories.get(rc);
+        const inv = inventoryOf(node, rc);
         // Freeing capacity always succeeds, even when the provider is already over (ratio lowered).
         if (d > 0 && inv !== undefined && (node.usages.get(rc) ?? 0) + d > capacityOf(inv)) {
           throw unableToAllocate(
@@ -142,7 +211,14 @@ export class PlacementState extends ProviderStore {
         }
       }
     }
-    // All checks passed: apply.
+    return delta;
+  }
+
+  /** Applies checked claims: usages, provider generations, consumer records. */
+  private applyClaims(
+    requests: Readonly<Record<string, ClaimRequest>>,
+    delta: Map<string, Map<string, number>>,
+  ): Record<string, number | null> {
     for (const [rp, m] of delta) {
       const node = this.nodes.get(rp);
       if (node === undefined) continue;
@@ -157,7 +233,7 @@ export class PlacementState extends ProviderStore {
       if (changed) node.generation++;
     }
     const out: Record<string, number | null> = {};
-    for (const [consumer, req] of entries) {
+    for (const [consumer, req] of Object.entries(requests)) {
       const allocations = Object.fromEntries(
         Object.entries(req.allocations).filter(([, res]) => Object.keys(res).length > 0),
       );
@@ -166,13 +242,16 @@ export class PlacementState extends ProviderStore {
         out[consumer] = null;
         continue;
       }
-      const generation = req.consumerGeneration === null ? 0 : req.consumerGeneration + 1;
+      const current = this.consumers.get(consumer);
+      const generation = current === undefined ? 0 : current.generation + 1;
+      const consumerType = req.consumerType ?? current?.consumerType;
       this.consumers.set(consumer, {
         consumerUuid: consumer,
         generation,
         projectId: req.projectId,
         userId: req.userId,
         allocations,
+        ...(consumerType === undefined ? {} : { consumerType }),
       });
       out[consumer] = generation;
     }
@@ -194,12 +273,14 @@ export class PlacementState extends ProviderStore {
 
   private checkConsumerGeneration(consumer: string, expected: number | null): void {
     const current = this.consumers.get(consumer);
-    if (expected === null && current !== undefined) {
-      throw concurrentUpdate(`consumer generation conflict - expected null but got ${current.generation}`);
+    // Placement's wording: "expected" is the server's generation, "got" the caller's.
+    if (current === undefined) {
+      if (expected !== null) throw concurrentUpdate(`consumer generation conflict - expected null but got ${expected}`);
+      return;
     }
-    if (expected !== null && current?.generation !== expected) {
+    if (current.generation !== expected) {
       throw concurrentUpdate(
-        `consumer generation conflict - expected ${expected} but got ${current === undefined ? "null" : current.generation}`,
+        `consumer generation conflict - expected ${current.generation} but got ${expected === null ? "None" : expected}`,
       );
     }
   }
@@ -212,13 +293,13 @@ export class PlacementState extends ProviderStore {
     return node;
   }
 
-  private checkAmount(node: ProviderNode, rc: string, n: number): void {
+  private checkAmount(node: ProviderNode, rc: string, n: number, inv: Inventory | undefined): void {
     if (!Number.isInteger(n) || n < 1) {
       throw badRequest(
         `Invalid allocation amount for '${rc}' on resource provider '${node.uuid}': must be an integer >= 1. Got: ${n}`,
       );
     }
-    const inv = node.inventories.get(rc);
+    if (!this.hasResourceClass(rc)) throw noSuchResourceClass(rc);
     if (inv === undefined) {
       throw unableToAllocate(`Inventory for '${rc}' on resource provider '${node.uuid}' invalid.`);
     }
@@ -228,4 +309,32 @@ export class PlacementState extends ProviderStore {
       );
     }
   }
+}
+
+/** A 400 for a resource class that does not exist; `details.notFound` lets routes word it as Placement does. */
+export function noSuchResourceClass(rc: string): StratusError {
+  return badRequest(`No such resource class ${rc}.`, {
+    details: { errorCode: PLACEMENT_CODES.undefined, notFound: "resource_class" },
+  });
+}
+
+/** The checks ProviderStore.setInventories makes, done before a reshape changes anything. */
+function checkReshapedInventory(rp: string, rc: string, inv: Inventory): void {
+  const counts = [inv.total, inv.reserved, inv.min_unit, inv.max_unit, inv.step_size];
+  if (
+    counts.some((n) => !Number.isInteger(n) || n < 0) ||
+    [inv.total, inv.min_unit, inv.max_unit, inv.step_size].some((n) => n < 1)
+  ) {
+    throw badRequest(`Bad inventory ${rc} for resource provider ${rp}: counts must be integers >= 1 (reserved >= 0).`);
+  }
+  if (!(inv.allocation_ratio > 0) || !Number.isFinite(inv.allocation_ratio)) {
+    throw badRequest(`Bad inventory ${rc} for resource provider ${rp}: allocation_ratio must be a positive number.`);
+  }
+  if (inv.reserved > inv.total) {
+    throw unableToAllocate(
+      `Invalid inventory for '${rc}' on resource provider '${rp}'. The reserved value is greater than total.`,
+    );
+  }
+  if (inv.min_unit > inv.max_unit)
+    throw badRequest(`Bad inventory ${rc} for resource provider ${rp}: min_unit must be <= max_unit.`);
 }
