@@ -10,4 +10,5 @@
  * The REST face (the Placement API on port 8778) lands in a later change.
  */
 export * from "./placement/index.js";
+export * from "./scheduling/index.js";
 export * from "./selection/index.js";
