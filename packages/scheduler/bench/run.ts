@@ -1,9 +1,12 @@
 /**
- * `pnpm bench` for @stratus/scheduler: allocation candidates (Placement core, in process) and full
- * host selection (filters + weighers). Run: pnpm --filter @stratus/scheduler bench
+ * `pnpm bench` for @stratus/scheduler: allocation candidates (Placement core, in process), full
+ * host selection (filters + weighers), and GET /allocation_candidates over HTTP side by side with
+ * the real OpenStack Placement (http.ts: the peer runs when installed or STRATUS_BENCH_PEER=1;
+ * STRATUS_BENCH_PEER=0 leaves it out). Run: pnpm --filter @stratus/scheduler bench
  */
 import { cpus, totalmem } from "node:os";
 import { benchCandidates } from "./candidates.js";
+import { benchHttp } from "./http.js";
 import { benchSelect } from "./select.js";
 
 interface Figure {
@@ -23,3 +26,5 @@ console.log(
 );
 print("allocation candidates (in process)", await benchCandidates());
 print("host selection: 10 filters + 6 weighers (in process)", await benchSelect());
+console.log("\nGET /allocation_candidates over HTTP, side by side with OpenStack Placement (uwsgi, 2 processes)");
+print("over HTTP: every figure", await benchHttp());

@@ -1,0 +1,204 @@
+/**
+ * GET /allocation_candidates over HTTP, side by side with the real OpenStack Placement, on the
+ * same clouds (cloud.ts): 1,000 and 10,000 flat roots (p50/p95 of sequential requests and the
+ * ratio), 1,000 roots x 8 device children asked for by 8 granular groups (latency and peak RSS
+ * growth; the peer with a 60 s timeout), and our requests/s with 16 in flight (1,000 roots).
+ *
+ * Ours: the Placement API on the in-memory store in a child process (StaticAuthenticator, token
+ * "admin"). Peer: Debian's placement-api (Placement 8.0.0) under uwsgi, 2 processes x 1 thread,
+ * SQLite, noauth2 (placement-peer.sh); it runs when STRATUS_BENCH_PEER=1 (installing its packages
+ * with apt-get when missing), or without the variable when they are already installed;
+ * STRATUS_BENCH_PEER=0 leaves it out.
+ *
+ *   npx tsx --conditions @stratus/source packages/scheduler/bench/http.ts
+ *   BENCH_QUICK=1 ... (fewer runs)
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { createServiceApp, StaticAuthenticator } from "@stratus/core/http";
+import { MemoryPlacementStore } from "../src/placement/index.js";
+import { registerPlacementRoutes } from "../src/placement-api/index.js";
+import { buildState, type CloudSpec, providerCount } from "./cloud.js";
+import { getJson, type Target, type Timing, throughput, timeSequential } from "./http-client.js";
+import { type GroupsOutcome, groupsCase, groupsFigures, measureGroups } from "./http-groups.js";
+import { installPeer, PlacementPeer, peerInstalled } from "./peer.js";
+
+interface Figure {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+}
+
+const FLAT_QUERY = "/allocation_candidates?resources=VCPU:1,MEMORY_MB:512,DISK_GB:10";
+
+/** Child side: the cloud `spec` in our state, behind the Placement API on a loopback port. */
+async function serve(spec: CloudSpec): Promise<void> {
+  const app = createServiceApp({
+    service: "placement",
+    microversions: { service: "placement", min: "1.0", max: "1.39" },
+    authenticator: new StaticAuthenticator({
+      admin: { userId: "u-admin", projectId: "p-admin", roles: ["admin", "member", "reader"], isAdmin: true },
+    }),
+    identityUri: "http://127.0.0.1:5000",
+  });
+  registerPlacementRoutes(app, { store: new MemoryPlacementStore(buildState(spec)) });
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  const address = app.server.address();
+  process.on("disconnect", () => void app.close().finally(() => process.exit(0)));
+  process.send?.({ port: typeof address === "object" && address !== null ? address.port : 0 });
+}
+
+interface Ours {
+  readonly child: ChildProcess;
+  readonly target: Target;
+}
+
+function startOurs(spec: CloudSpec): Promise<Ours> {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve-placement", JSON.stringify(spec)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  return new Promise((resolve, reject) => {
+    child.once("message", (m) =>
+      resolve({ child, target: { base: `http://127.0.0.1:${(m as { port: number }).port}`, keepAlive: true } }),
+    );
+    child.once("exit", (code) => reject(new Error(`placement server exited with ${code}`)));
+  });
+}
+
+async function stopOurs(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.disconnect();
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+  if (child.exitCode === null) child.kill("SIGKILL");
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address !== null ? address.port : 0));
+    });
+  });
+}
+
+/** Checks that `target` holds the whole cloud; returns how many candidates `query` gets. */
+async function verify(target: Target, spec: CloudSpec, query: string, timeoutMs?: number): Promise<number> {
+  const { body } = await getJson<{ resource_providers: unknown[] }>(target, "/resource_providers", 300_000);
+  if (body.resource_providers.length !== providerCount(spec))
+    throw new Error(`${target.base} lists ${body.resource_providers.length} providers, want ${providerCount(spec)}`);
+  const answer = await getJson<{ allocation_requests: unknown[] }>(target, query, timeoutMs);
+  return answer.body.allocation_requests.length;
+}
+
+/** Whether to run the peer; installs it when asked to and missing. */
+function peerWanted(): boolean {
+  const want = process.env["STRATUS_BENCH_PEER"];
+  if (want === "0") return false;
+  if (peerInstalled()) return true;
+  if (want !== "1") {
+    console.log("  (OpenStack Placement not installed: ours only; STRATUS_BENCH_PEER=1 installs it)");
+    return false;
+  }
+  installPeer();
+  return peerInstalled();
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
+const cell = (t: Timing | undefined) => (t === undefined ? "-" : `${fmt(t.p50)} / ${fmt(t.p95)} ms (${t.runs})`);
+
+function groupsRow(g: GroupsOutcome): string {
+  const ours = `${cell(g.ours.timing)}, +${g.ours.growthMiB ?? "?"} MiB`;
+  let theirs = "-";
+  let ratio = "-";
+  if (g.peer !== undefined) {
+    const growth = `, +${g.peer.growthMiB ?? "?"} MiB`;
+    theirs = g.peer.timing === undefined ? `${g.peer.outcome}${growth}` : `${cell(g.peer.timing)}${growth}`;
+    ratio =
+      g.peer.timing === undefined
+        ? `> ${(g.peer.ms / g.ours.timing.p50).toFixed(0)}x`
+        : `${(g.peer.timing.p50 / g.ours.timing.p50).toFixed(0)}x`;
+  }
+  return `  ${`1k x 8 devices, 8 groups, ${g.ours.count}`.padEnd(32)} ${ours.padEnd(34)} ${theirs.padEnd(40)} ${ratio}`;
+}
+
+/** Runs the HTTP figures, prints the side-by-side table, returns every figure. */
+export async function benchHttp(options: { readonly quick?: boolean } = {}): Promise<Figure[]> {
+  const quick = options.quick ?? process.env["BENCH_QUICK"] === "1";
+  const figures: Figure[] = [];
+  const peer = peerWanted() ? PlacementPeer.start(await freePort()) : undefined;
+  const rows: string[] = [];
+  try {
+    for (const roots of [1000, 10_000]) {
+      const spec: CloudSpec = { roots, devicesPerRoot: 0 };
+      const label = `${roots.toLocaleString("en")} roots`;
+      const ours = await startOurs(spec);
+      let mine: Timing;
+      let count: number;
+      try {
+        count = await verify(ours.target, spec, FLAT_QUERY);
+        mine = await timeSequential(ours.target, FLAT_QUERY, {
+          warmup: 5,
+          runs: quick ? 20 : roots > 1000 ? 100 : 300,
+          budgetMs: quick ? 5000 : 30_000,
+        });
+        if (roots === 1000) {
+          const rps = await throughput(ours.target, FLAT_QUERY, 16, quick ? 3 : 10);
+          figures.push({
+            name: `Stratus, ${label}: requests/s with 16 in flight`,
+            value: Math.round(rps),
+            unit: "req/s",
+          });
+        }
+      } finally {
+        await stopOurs(ours.child);
+      }
+      figures.push(
+        { name: `${label}: candidates`, value: count, unit: "" },
+        { name: `Stratus, ${label}: p50`, value: mine.p50, unit: "ms" },
+        { name: `Stratus, ${label}: p95`, value: mine.p95, unit: "ms" },
+      );
+      let theirs: Timing | undefined;
+      if (peer !== undefined) {
+        peer.load(spec);
+        const target: Target = { base: peer.base, keepAlive: false };
+        const peerCount = await verify(target, spec, FLAT_QUERY, 300_000);
+        if (peerCount !== count) throw new Error(`${label}: Placement returned ${peerCount} candidates, ours ${count}`);
+        theirs = await timeSequential(target, FLAT_QUERY, {
+          warmup: 2,
+          runs: quick ? 3 : 10,
+          budgetMs: quick ? 20_000 : 90_000,
+        });
+        figures.push(
+          { name: `Placement, ${label}: p50`, value: theirs.p50, unit: "ms" },
+          { name: `Placement, ${label}: p95`, value: theirs.p95, unit: "ms" },
+          { name: `Placement / Stratus, ${label}: p50`, value: theirs.p50 / mine.p50, unit: "x" },
+        );
+      }
+      const ratio = theirs === undefined ? "-" : `${(theirs.p50 / mine.p50).toFixed(0)}x`;
+      rows.push(
+        `  ${`${label}, ${count} candidates`.padEnd(32)} ${cell(mine).padEnd(34)} ${cell(theirs).padEnd(40)} ${ratio}`,
+      );
+    }
+    const groups = await measureGroups(groupsCase, { startOurs, stopOurs, peer, quick });
+    figures.push(...groupsFigures(groups));
+    rows.push(groupsRow(groups));
+  } finally {
+    peer?.stop();
+  }
+  console.log(
+    `  ${"GET /allocation_candidates".padEnd(32)} ${"Stratus p50 / p95 (runs)".padEnd(34)} ${"Placement p50 / p95 (runs)".padEnd(40)} Placement/Stratus p50`,
+  );
+  for (const r of rows) console.log(r);
+  return figures;
+}
+
+if (process.argv[2] === "--serve-placement") {
+  await serve(JSON.parse(process.argv[3] ?? "{}") as CloudSpec);
+} else if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const f of await benchHttp())
+    console.log(`  ${f.name.padEnd(72)} ${f.value.toFixed(f.value < 10 ? 2 : 0).padStart(10)} ${f.unit}`);
+}
