@@ -20,10 +20,10 @@ export interface ProviderNode {
   readonly uuid: string;
   /** Provider name. */
   name: string;
-  /** Parent UUID or null for a root. */
-  readonly parentUuid: string | null;
-  /** Root UUID of the tree. */
-  readonly rootUuid: string;
+  /** Parent UUID or null for a root (changes only through updateProvider). */
+  parentUuid: string | null;
+  /** Root UUID of the tree (changes only through updateProvider). */
+  rootUuid: string;
   /** Current provider generation. */
   generation: number;
   /** Inventory per resource class. */
@@ -208,14 +208,17 @@ export class ProviderStore {
     return [...this.node(uuid).aggregates].sort();
   }
 
-  /** Replaces a provider's aggregates; returns the new generation. Throws conflict on a stale generation. */
-  setAggregates(uuid: string, generation: number, aggregates: readonly string[]): number {
+  /**
+   * Replaces a provider's aggregates; returns the new generation. Throws conflict on a stale
+   * generation. `bumpGeneration` false (PUT .../aggregates before 1.19) leaves the generation as is.
+   */
+  setAggregates(uuid: string, generation: number, aggregates: readonly string[], bumpGeneration = true): number {
     const node = this.node(uuid);
     this.checkGeneration(node, generation);
     for (const a of node.aggregates) this.byAggregate.get(a)?.delete(uuid);
     node.aggregates = new Set(aggregates);
     for (const a of node.aggregates) addTo(this.byAggregate, a, uuid);
-    return ++node.generation;
+    return bumpGeneration ? ++node.generation : node.generation;
   }
 
   /** Created custom resource classes, sorted. */
@@ -281,6 +284,106 @@ export class ProviderStore {
       node.generation = p.generation;
     };
     for (const p of providers) place(p);
+  }
+
+  /**
+   * Renames and/or moves a provider (PUT /resource_providers/{uuid}); the generation is unchanged,
+   * as in Placement. `parentUuid` undefined keeps the parent. Without `allowReparenting` (before
+   * 1.37) only a root may gain a parent. Throws notFound, conflict `placement.duplicate_name` on a
+   * taken name, badRequest for an unknown parent, a loop or a forbidden move.
+   */
+  updateProvider(
+    uuid: string,
+    changes: { readonly name?: string; readonly parentUuid?: string | null },
+    allowReparenting: boolean,
+  ): ResourceProvider {
+    const node = this.node(uuid);
+    const refuse = (action: string, reason: string) =>
+      badRequest(`Unable to save resource provider ${uuid}: Object action ${action} failed because: ${reason}`);
+    const name = changes.name;
+    if (name !== undefined && name !== node.name && this.names.has(name)) {
+      throw placementConflict(`Conflicting resource provider ${name} already exists.`, PLACEMENT_CODES.duplicateName);
+    }
+    const parentUuid = changes.parentUuid;
+    let parent: ProviderNode | undefined;
+    if (parentUuid !== undefined && parentUuid !== node.parentUuid) {
+      if (parentUuid === null) {
+        if (!allowReparenting) throw refuse("update", "un-parenting a provider is not currently allowed.");
+      } else {
+        parent = this.nodes.get(parentUuid);
+        if (parent === undefined) throw refuse("create", "parent provider UUID does not exist.");
+        if (node.parentUuid !== null && !allowReparenting) {
+          throw refuse("update", "re-parenting a provider is not currently allowed.");
+        }
+        if (this.subtreeOf(uuid).includes(parentUuid)) {
+          throw refuse("update", "creating loop in the provider tree is not allowed.");
+        }
+      }
+    }
+    if (name !== undefined && name !== node.name) {
+      this.names.delete(node.name);
+      this.names.set(name, uuid);
+      node.name = name;
+    }
+    if (parentUuid !== undefined && parentUuid !== node.parentUuid) {
+      if (node.parentUuid !== null) this.nodes.get(node.parentUuid)?.children.delete(uuid);
+      else this.rootSet.delete(uuid);
+      node.parentUuid = parentUuid;
+      if (parent === undefined) this.rootSet.add(uuid);
+      else parent.children.add(uuid);
+      const root = parent?.rootUuid ?? uuid;
+      for (const u of this.subtreeOf(uuid)) this.nodes.get(u)!.rootUuid = root;
+    }
+    return this.view(node);
+  }
+
+  /** UUIDs of a provider and all its descendants, the provider first. Throws notFound. */
+  subtreeOf(uuid: string): string[] {
+    const out = [this.node(uuid).uuid];
+    for (let i = 0; i < out.length; i++) out.push(...this.nodes.get(out[i]!)!.children);
+    return out;
+  }
+
+  /**
+   * Renames a custom resource class that no inventory uses (PUT /resource_classes/{name} at
+   * 1.2-1.6). Throws notFound, badRequest for a standard class, conflict when the new name exists
+   * or the class is in use (Placement would rename in place; allocations here hold class names).
+   */
+  renameResourceClass(from: string, to: string): void {
+    if (!this.hasResourceClass(from)) throw notFound(`No such resource class ${from}.`);
+    if (isStandardResourceClass(from)) throw badRequest(`Cannot update standard resource class ${from}`);
+    if (this.hasResourceClass(to)) throw placementConflict(`Resource class already exists: ${to}`);
+    if (this.providersWithClass(from).size > 0) {
+      throw placementConflict(`Cannot rename resource class ${from}. Class is in use in inventory.`);
+    }
+    this.createResourceClass(to);
+    this.customClasses.delete(from);
+  }
+
+  /** Deletes a custom resource class. Throws notFound, badRequest for a standard one, conflict when in use. */
+  deleteResourceClass(name: string): void {
+    if (!this.hasResourceClass(name)) throw notFound(`No such resource class ${name}.`);
+    if (isStandardResourceClass(name)) {
+      throw badRequest(`Error in delete resource class: Cannot delete standard resource class ${name}.`);
+    }
+    if (this.providersWithClass(name).size > 0) {
+      throw placementConflict(
+        `Error in delete resource class: Cannot delete resource class ${name}. Class is in use in inventory.`,
+      );
+    }
+    this.customClasses.delete(name);
+    this.byClass.delete(name);
+  }
+
+  /** Deletes a custom trait. Throws notFound, badRequest for a standard one, conflict when a provider has it. */
+  deleteTrait(name: string): void {
+    if (!this.hasTrait(name)) throw notFound(`No such trait(s): ${name}.`);
+    if (isStandardTrait(name)) throw badRequest(`Cannot delete standard trait ${name}.`);
+    if (this.providersWithTrait(name).size > 0) {
+      throw placementConflict(`The trait ${name} is in use by a resource provider.`);
+    }
+    this.customTraits.delete(name);
+    this.byTrait.delete(name);
   }
 
   /** Internal record of a provider, or undefined (for the candidates engine; do not mutate). */
