@@ -1,13 +1,22 @@
 /**
  * Allocation candidates in process (no HTTP): flat clouds of 1,000 and 10,000 root providers,
  * and 1,000 compute trees each with 8 PCI (SR-IOV PF) children asked for by 8 granular groups.
+ * Each query is parsed and answered afresh. "objects" builds the response objects; "JSON body"
+ * writes the response text and encodes it to bytes (what an HTTP reply sends). Summaries as text
+ * are cached per provider generation, so the JSON figures come with a claim between queries
+ * (one provider changed) and with every provider changed since the last query (nothing reused).
  *
  *   npx tsx --conditions @stratus/source packages/scheduler/bench/candidates.ts
  */
 import { pathToFileURL } from "node:url";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { allocationCandidates, PlacementState, parseCandidatesQuery } from "../src/placement/index.js";
+import {
+  allocationCandidates,
+  allocationCandidatesJson,
+  PlacementState,
+  parseCandidatesQuery,
+} from "../src/placement/index.js";
 
 interface Figure {
   readonly name: string;
@@ -51,16 +60,30 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
-/** Runs `fn` `runs` times after a warm-up; returns sorted durations in ms. */
-function time(fn: () => unknown, runs: number): number[] {
-  for (let i = 0; i < 3; i++) fn();
+/** Runs `fn` `runs` times after a warm-up, `between` before each (untimed); returns sorted durations in ms. */
+function time(fn: () => unknown, runs: number, between: (i: number) => void = () => {}): number[] {
+  for (let i = 0; i < 5; i++) fn();
   const out: number[] = [];
   for (let i = 0; i < runs; i++) {
+    between(i);
     const t = performance.now();
     fn();
     out.push(performance.now() - t);
   }
   return out.sort((a, b) => a - b);
+}
+
+/** Claims one instance on root `i` of a flat cloud, or releases it when already there: every call is a write. */
+function churn(state: PlacementState, i: number): void {
+  const consumer = uuid(7, i);
+  if (state.getAllocations(consumer) !== undefined) state.deleteAllocations(consumer);
+  else
+    state.claim(consumer, {
+      allocations: { [uuid(1, i)]: { VCPU: 1, MEMORY_MB: 512, DISK_GB: 10 } },
+      consumerGeneration: null,
+      projectId: "bench",
+      userId: "bench",
+    });
 }
 
 // A full collection before each heap reading, without needing `node --expose-gc`.
@@ -75,17 +98,37 @@ function heapAfterGc(): number {
 
 /** Runs the candidate benchmarks and returns their figures. */
 export function benchCandidates(options: { readonly runs?: number } = {}): Figure[] {
-  const runs = options.runs ?? 50;
+  const runs = options.runs ?? 100;
   const figures: Figure[] = [];
   const flatQuery = "resources=VCPU:1,MEMORY_MB:512,DISK_GB:10";
+  const add = (label: string, ms: readonly number[]) => {
+    figures.push({ name: `${label}, p50`, value: percentile(ms, 50), unit: "ms" });
+    figures.push({ name: `${label}, p95`, value: percentile(ms, 95), unit: "ms" });
+  };
   for (const roots of [1000, 10_000]) {
     const state = flatCloud(roots);
+    const where = `over ${roots.toLocaleString("en")} roots`;
     for (const q of [flatQuery, `${flatQuery}&limit=1000`]) {
-      const ms = time(() => allocationCandidates(state, parseCandidatesQuery(q, state)), runs);
-      const label = `${q} over ${roots.toLocaleString("en")} roots`;
-      figures.push({ name: `${label}, p50`, value: percentile(ms, 50), unit: "ms" });
-      figures.push({ name: `${label}, p99`, value: percentile(ms, 99), unit: "ms" });
+      add(
+        `${q} ${where}, objects`,
+        time(() => allocationCandidates(state, parseCandidatesQuery(q, state)), runs),
+      );
     }
+    const body = () => Buffer.from(allocationCandidatesJson(state, parseCandidatesQuery(flatQuery, state)));
+    const objectsText = () =>
+      Buffer.from(JSON.stringify(allocationCandidates(state, parseCandidatesQuery(flatQuery, state))));
+    if (body().equals(objectsText()) === false) throw new Error("JSON writer and JSON.stringify differ");
+    add(`${flatQuery} ${where}, objects + JSON.stringify`, time(objectsText, runs));
+    add(
+      `${flatQuery} ${where}, JSON body, a claim between queries`,
+      time(body, runs, (i) => churn(state, i % roots)),
+    );
+    add(
+      `${flatQuery} ${where}, JSON body, every provider changed since the last query`,
+      time(body, Math.max(5, Math.floor(runs / 5)), () => {
+        for (let i = 0; i < roots; i++) churn(state, i);
+      }),
+    );
   }
   const groups = Array.from({ length: 8 }, (_, g) => `resources_NIC${g}=SRIOV_NET_VF:1`).join("&");
   for (const policy of ["isolate", "none"]) {
@@ -98,6 +141,10 @@ export function benchCandidates(options: { readonly runs?: number } = {}): Figur
       },
       Math.max(5, Math.floor(runs / 5)),
     );
+    const bodyMs = time(
+      () => Buffer.from(allocationCandidatesJson(state, parseCandidatesQuery(q, state))),
+      Math.max(5, Math.floor(runs / 5)),
+    );
     const heapBefore = heapAfterGc();
     const answer = allocationCandidates(state, parseCandidatesQuery(q, state));
     const allocated = process.memoryUsage().heapUsed - heapBefore;
@@ -106,6 +153,7 @@ export function benchCandidates(options: { readonly runs?: number } = {}): Figur
     figures.push({ name: `${label}: allocation requests`, value: count, unit: "" });
     figures.push({ name: `${label}, p50`, value: percentile(ms, 50), unit: "ms" });
     figures.push({ name: `${label}, max`, value: ms[ms.length - 1]!, unit: "ms" });
+    figures.push({ name: `${label}, JSON body, p50`, value: percentile(bodyMs, 50), unit: "ms" });
     figures.push({ name: `${label}: heap held by one answer`, value: held / 2 ** 20, unit: "MiB" });
     figures.push({
       name: `${label}: heap growth during one answer (garbage included)`,

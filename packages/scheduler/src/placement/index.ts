@@ -29,6 +29,7 @@ export {
   type AllocationCandidates,
   type AllocationRequest,
   allocationCandidates,
+  allocationCandidatesJson,
   type CandidateLimits,
   type ProviderSummary,
 } from "./candidates.js";
