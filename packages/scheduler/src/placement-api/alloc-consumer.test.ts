@@ -160,6 +160,18 @@ describe("PUT /allocations/{consumer_uuid} refusals", () => {
     );
   });
 
+  it.each([
+    ["no Content-Type", undefined, "The media type None is not supported, use application/json"],
+    ["text/plain", "text/plain", "The media type text/plain is not supported, use application/json"],
+  ])("refuses a body with %s (415)", async (_name, type, message) => {
+    const res = await t.call("PUT", `/allocations/${VM}`, type === undefined ? undefined : "{}", {
+      microversion: "1.28",
+      ...(type === undefined ? {} : { headers: { "content-type": type } }),
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.errors[0].detail).toContain(message);
+  });
+
   it("reports Placement's error codes from 1.23 on", async () => {
     const over = await t.call(
       "PUT",

@@ -13,6 +13,7 @@ import {
   cacheHeaders,
   claimOf,
   normalizedUuid,
+  requireJsonBody,
   requireVersion,
   versionOf,
   wordingClassNotFound,
@@ -68,6 +69,7 @@ export function registerConsumerAllocationRoutes(app: ServiceApp, ctx: Placement
   });
 
   app.put("/allocations/:consumer_uuid", { schema: { params: ConsumerParam } }, async (request, reply) => {
+    requireJsonBody(request);
     ctx.authorize(request, "placement:allocations:update");
     const consumer = normalizedUuid(request.params.consumer_uuid);
     if (consumer === undefined) throw placementBadRequest(`Malformed consumer_uuid: ${request.params.consumer_uuid}`);
@@ -89,6 +91,7 @@ export function registerConsumerAllocationRoutes(app: ServiceApp, ctx: Placement
 
   app.post("/allocations", async (request, reply) => {
     requireVersion(request, "1.13");
+    requireJsonBody(request);
     ctx.authorize(request, "placement:allocations:manage");
     const at = versionOf(request);
     const bodies = validateBody(postAllocationsSchema(at), request.body) as Record<string, ConsumerWrite>;

@@ -7,7 +7,14 @@ import { badRequest } from "@stratus/core/errors";
 import type { ServiceApp } from "@stratus/core/http";
 import type { InventoryInput, ReshapeInventories } from "../placement/model.js";
 import { reshaperSchema, validateBody } from "./alloc-schemas.js";
-import { type ConsumerWrite, claimOf, requireVersion, versionOf, wordingClassNotFound } from "./alloc-wire.js";
+import {
+  type ConsumerWrite,
+  claimOf,
+  requireJsonBody,
+  requireVersion,
+  versionOf,
+  wordingClassNotFound,
+} from "./alloc-wire.js";
 import type { PlacementRouteContext } from "./context.js";
 
 interface ReshaperBody {
@@ -26,6 +33,7 @@ interface ReshaperBody {
 export function registerReshaperRoutes(app: ServiceApp, ctx: PlacementRouteContext): void {
   app.post("/reshaper", async (request, reply) => {
     requireVersion(request, "1.30");
+    requireJsonBody(request);
     ctx.authorize(request, "placement:reshaper:reshape");
     const at = versionOf(request);
     const body = validateBody(reshaperSchema(at), request.body) as ReshaperBody;

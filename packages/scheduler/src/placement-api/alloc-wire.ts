@@ -64,6 +64,20 @@ export function requireVersion(request: FastifyRequest, min: string): void {
   if (!mv(request, min)) throw httpLayerError("not_found", "");
 }
 
+/** Placement's `require_content`: a body-taking route refuses any other Content-Type with 415. */
+export function requireJsonBody(request: FastifyRequest): void {
+  const type = String(request.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
+  if (type !== "application/json") {
+    throw httpLayerError(
+      "unsupported_media_type",
+      `The media type ${type === "" ? "None" : type} is not supported, use application/json`,
+    );
+  }
+}
+
 /** From 1.15, GETs say `cache-control: no-cache` and a `last-modified` (we keep no times: now). */
 export function cacheHeaders(request: FastifyRequest, reply: FastifyReply): void {
   if (!mv(request, "1.15")) return;
