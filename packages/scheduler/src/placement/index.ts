@@ -53,5 +53,6 @@ export {
   type RequestGroup,
   type Vocabulary,
 } from "./query.js";
+export { SqlPlacementStore } from "./sql-store.js";
 export { type PlacementSnapshot, PlacementState } from "./state.js";
 export { MemoryPlacementStore, type PlacementStore, type Touched } from "./store.js";
