@@ -28,7 +28,7 @@ describe("/resource_classes", () => {
   });
 
   it.each([
-    ["a standard name", { name: "VCPU" }, 400, "does not match"],
+    ["a standard name", { name: "VCPU" }, 400, "'VCPU' does not match '^CUSTOM_[A-Z0-9_]+$'"],
     ["a lowercase custom name", { name: "CUSTOM_gold" }, 400, "does not match"],
     ["an extra field", { name: "CUSTOM_A", x: 1 }, 400, "Additional properties"],
     ["an existing class", { name: "CUSTOM_GOLD" }, 409, "Conflicting resource class already exists: CUSTOM_GOLD"],

@@ -51,7 +51,12 @@ describe("POST /resource_providers", () => {
 
   it.each([
     ["an unknown field", { name: "a", x: 1 }, "1.20", "Additional properties are not allowed ('x' was unexpected)"],
-    ["a bad uuid", { name: "a", uuid: "not-a-uuid" }, "1.20", "Failed validating 'format'"],
+    [
+      "a bad uuid",
+      { name: "a", uuid: "not-a-uuid" },
+      "1.20",
+      "Failed validating 'format' in schema['properties']['uuid']",
+    ],
     ["a name over 200 characters", { name: "n".repeat(201) }, "1.20", "Failed validating 'maxLength'"],
     ["no name", { uuid: RP }, "1.20", "'name' is a required property"],
     ["a parent before 1.14", { name: "a", parent_provider_uuid: PARENT }, "1.13", "JSON does not validate"],

@@ -90,8 +90,11 @@ function describe(issue: Issue, root: unknown): { keyword: string; reason: strin
         path: issue.path,
       };
     }
-    case "invalid_format":
-      return { keyword: "pattern", reason: `${repr} does not match '${String(issue["pattern"])}'`, path: issue.path };
+    case "invalid_format": {
+      // zod prints a RegExp as /source/; jsonschema prints the bare pattern.
+      const pattern = String(issue["pattern"]).replace(/^\/(.*)\/[a-z]*$/, "$1");
+      return { keyword: "pattern", reason: `${repr} does not match '${pattern}'`, path: issue.path };
+    }
     case "custom": {
       const keyword = String((issue["params"] as { keyword?: string } | undefined)?.keyword ?? "format");
       const reason = keyword === "uniqueItems" ? `${repr} has non-unique elements` : `${repr} is not a 'uuid'`;
@@ -103,6 +106,9 @@ function describe(issue: Issue, root: unknown): { keyword: string; reason: strin
 }
 
 const pathText = (path: readonly PropertyKey[]) => path.map((p) => `[${pyRepr(p)}]`).join("");
+/** jsonschema's path into the schema: `['properties']['name']` per key, `['items']` per index. */
+const schemaPathText = (path: readonly PropertyKey[]) =>
+  path.map((p) => (typeof p === "number" ? "['items']" : `['properties'][${pyRepr(p)}]`)).join("");
 
 /**
  * The body parsed by `schema`, or a 400 "JSON does not validate: ..." worded like jsonschema's
@@ -115,7 +121,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   const { keyword, reason, path } = describe(issue, body);
   const where = pathText(path);
   throw badRequest(
-    `JSON does not validate: ${reason}\n\nFailed validating '${keyword}' in schema${where}\n\nOn instance${where}:\n    ${pyRepr(valueAt(body, path).value)}`,
+    `JSON does not validate: ${reason}\n\nFailed validating '${keyword}' in schema${schemaPathText(path)}:\n\nOn instance${where}:\n    ${pyRepr(valueAt(body, path).value)}`,
   );
 }
 
