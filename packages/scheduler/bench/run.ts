@@ -8,6 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { benchCandidates } from "./candidates.js";
 import { benchHttp } from "./http.js";
 import { benchSelect } from "./select.js";
+import { benchStore } from "./store.js";
 
 interface Figure {
   readonly name: string;
@@ -28,3 +29,4 @@ print("allocation candidates (in process)", await benchCandidates());
 print("host selection: 10 filters + 6 weighers (in process)", await benchSelect());
 console.log("\nGET /allocation_candidates over HTTP, side by side with OpenStack Placement (uwsgi, 2 processes)");
 print("over HTTP: every figure", await benchHttp());
+print("placement writes made durable (claims, 200 providers)", await benchStore());

@@ -79,8 +79,9 @@ export class SqlPlacementStore implements PlacementStore {
     try {
       await this.db.transaction((trx) => saveChanges(trx as PlacementDb, this.db.engine, changes), {
         maxAttempts: 5,
-        // Row locks only on the rows written: no gap locks on MariaDB, fewer deadlocks between nodes.
-        isolationLevel: "read committed",
+        // MariaDB: row locks only on the rows written (no gap locks), so fewer deadlocks between nodes.
+        // PostgreSQL's default is already read committed: naming it would cost a round trip.
+        ...(this.db.engine === "mysql" ? { isolationLevel: "read committed" as const } : {}),
       });
     } catch (err) {
       await this.recover(before);
