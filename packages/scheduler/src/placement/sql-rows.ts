@@ -20,6 +20,12 @@ export interface SaveSet {
     readonly before: ConsumerAllocations | undefined;
     readonly after: ConsumerAllocations | undefined;
   }[];
+  /**
+   * Parents (saved, not otherwise written here) that providers created or moved here now hang
+   * from, with their saved generation: their rows are locked and checked so that another node
+   * cannot delete them at the same time and leave an orphan.
+   */
+  readonly parents: readonly { readonly uuid: string; readonly generation: number }[];
   readonly resourceClasses: readonly { readonly name: string; readonly before: boolean; readonly after: boolean }[];
   readonly traits: readonly { readonly name: string; readonly before: boolean; readonly after: boolean }[];
 }
@@ -74,7 +80,7 @@ export async function saveChanges(db: PlacementDb, engine: Engine, set: SaveSet)
   await saveNames(db, engine, "resource_classes", set.resourceClasses);
   await saveNames(db, engine, "traits", set.traits);
   await saveConsumers(db, set.consumers);
-  await saveProviders(db, set.providers);
+  await saveProviders(db, set.providers, set.parents);
 }
 
 async function saveNames(
@@ -139,7 +145,11 @@ const consumerRow = (c: ConsumerAllocations): PlacementTables["consumers"] => ({
   consumer_type: c.consumerType ?? null,
 });
 
-async function saveProviders(db: PlacementDb, providers: SaveSet["providers"]): Promise<void> {
+async function saveProviders(
+  db: PlacementDb,
+  providers: SaveSet["providers"],
+  parents: SaveSet["parents"],
+): Promise<void> {
   const sorted = [...providers].sort(byUuid);
   const rewritten: string[] = [];
   const inserted: PlacementTables["resource_providers"][] = [];
@@ -154,6 +164,29 @@ async function saveProviders(db: PlacementDb, providers: SaveSet["providers"]): 
       .executeTakeFirst();
     if (Number(r.numDeletedRows) !== 1) throw stale("resource provider", uuid, before);
     rewritten.push(uuid);
+  }
+  if (rewritten.length > 0) {
+    // A child another node created meanwhile (it changes no generation of ours) forbids the delete.
+    const orphan = await db
+      .selectFrom("resource_providers")
+      .select(["uuid", "parent_uuid"])
+      .where("parent_uuid", "in", rewritten)
+      .executeTakeFirst();
+    if (orphan !== undefined) {
+      throw new StaleGeneration(
+        `resource provider ${orphan.parent_uuid} got child ${orphan.uuid} from another writer; reload it and try again.`,
+      );
+    }
+  }
+  for (const { uuid, generation } of [...parents].sort(byUuid)) {
+    // Same generation written back: a row lock, and a check that the parent is still there as we knew it.
+    const r = await db
+      .updateTable("resource_providers")
+      .set({ generation })
+      .where("uuid", "=", uuid)
+      .where("generation", "=", generation)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw stale("resource provider", uuid, generation);
   }
   for (const { uuid, before, after } of sorted) {
     if (after === undefined) continue;

@@ -230,6 +230,24 @@ export function runSqlPlacementStoreSuite(name: string, connect: () => Promise<D
       expect(b.state.getAllocations(VM)?.allocations).toEqual({ [OTHER]: { VCPU: 1 } });
     });
 
+    it.each([
+      ["the parent is deleted first, then a child is created under it elsewhere", "delete-first"],
+      ["a child is created first, then its parent is deleted elsewhere", "child-first"],
+    ])("no orphan provider when %s: the second writer gets 409 concurrent_update", async (_name, order) => {
+      const a = await openStore();
+      await withCompute(a, ROOT, "compute1", 8);
+      const b = await openStore();
+      const remove = () => a.write((s) => s.deleteProvider(ROOT), { providers: [ROOT] });
+      const addChild = () =>
+        b.write((s) => s.createProvider({ uuid: CHILD, name: "numa0", parentUuid: ROOT }), { providers: [CHILD] });
+      const [first, second] = order === "delete-first" ? [remove, addChild] : [addChild, remove];
+      await first();
+      expect((await rejection(second())).details.errorCode).toBe("placement.concurrent_update");
+      const truth = everything((await openStore()).state);
+      expect(everything(a.state)).toEqual(truth);
+      expect(everything(b.state)).toEqual(truth);
+    });
+
     it("two stores racing 80 claims (retrying on 409) for room for 30 never over-commit: exactly 30 win and the database agrees", async () => {
       const a = await openStore();
       await withCompute(a, OTHER, "compute2", 30);

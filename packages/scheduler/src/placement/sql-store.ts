@@ -149,6 +149,7 @@ export class SqlPlacementStore implements PlacementStore {
         };
       }),
       consumers: [...before.consumers].map(([uuid, b]) => ({ uuid, before: b, after: s.getAllocations(uuid) })),
+      parents: this.newParents(before),
       resourceClasses: [...before.resourceClasses].map(([name, had]) => ({
         name,
         before: had,
@@ -156,6 +157,18 @@ export class SqlPlacementStore implements PlacementStore {
       })),
       traits: [...before.traits].map(([name, had]) => ({ name, before: had, after: s.hasTrait(name) })),
     };
+  }
+
+  /** Saved parents, not written here, that providers created or moved by this write now hang from. */
+  private newParents(before: Before): { uuid: string; generation: number }[] {
+    const out = new Map<string, number>();
+    for (const [uuid, b] of before.providers) {
+      const parent = this.state.peek(uuid)?.parentUuid ?? null;
+      if (!b.full || parent === null || parent === (b.record?.parentUuid ?? null)) continue;
+      const generation = this.saved.get(parent);
+      if (!before.providers.has(parent) && generation !== undefined) out.set(parent, generation);
+    }
+    return [...out].map(([uuid, generation]) => ({ uuid, generation }));
   }
 
   /** After a failed save: the database's truth, or (database unreachable) the state before the write. */
