@@ -4,7 +4,7 @@
  * of their own; forced hosts skip the filters, as in Nova.
  */
 import type { HostState } from "./host-state.js";
-import type { HostFilter } from "./plugin.js";
+import type { FilterResult, HostFilter } from "./plugin.js";
 import type { RequestSpec } from "./request-spec.js";
 
 /** A host a filter removed, and why. */
@@ -37,20 +37,15 @@ export interface FilterOutcome {
 
 /**
  * Builds a trace entry whose `removed` list is materialized on first read: selection over many
- * hosts keeps only the removed hosts and their reasons, no object per host until asked.
+ * hosts keeps only which step removed each host and its verdict, no object per host until asked.
  */
-function entry(
-  filter: string,
-  hostsIn: number,
-  hosts: readonly HostState[],
-  reasons: readonly string[],
-): FilterTraceEntry {
+function entry(filter: string, hostsIn: number, materialize: () => RemovedHost[]): FilterTraceEntry {
   let removed: RemovedHost[] | undefined;
   const out = { filter, hostsIn } as FilterTraceEntry;
   Object.defineProperty(out, "removed", {
     enumerable: true,
     get: () => {
-      removed ??= hosts.map((h, i) => ({ host: h.host, nodename: h.nodename, reason: reasons[i]! }));
+      removed ??= materialize();
       return removed;
     },
   });
@@ -74,7 +69,11 @@ function step(
       reasons.push(reason);
     }
   }
-  trace.push(entry(name, hosts.length, removedHosts, reasons));
+  trace.push(
+    entry(name, hosts.length, () =>
+      removedHosts.map((h, i) => ({ host: h.host, nodename: h.nodename, reason: reasons[i]! })),
+    ),
+  );
   return out;
 }
 
@@ -105,24 +104,59 @@ export function runFilters(
     );
     return { hosts: current, trace };
   }
-  for (const filter of filters) {
-    if (current.length === 0) break;
-    // The hot loop of selection: no closure per host, one array out.
-    const out: HostState[] = [];
-    const removedHosts: HostState[] = [];
-    const reasons: string[] = [];
-    for (const host of current) {
-      const result = filter.filter(host, spec);
-      if (result.ok) out.push(host);
-      else {
-        removedHosts.push(host);
-        reasons.push(result.reason);
+  return runFilterSteps(current, spec, filters, trace);
+}
+
+/**
+ * The filters proper, host by host: each host meets the filters in order until one removes it,
+ * so a host's fields are read while they are in cache and no list is built per filter. Filters
+ * are pure, so this gives what running each filter over the previous one's survivors gives:
+ * the same survivors in input order, the same removals per step, and no step once none are left.
+ */
+function runFilterSteps(
+  hosts: readonly HostState[],
+  spec: RequestSpec,
+  filters: readonly HostFilter[],
+  trace: FilterTraceEntry[],
+): FilterOutcome {
+  const passed: HostState[] = [];
+  const n = filters.length;
+  // Per host, 1 + the index of the step that removed it (0: passed), and that step's verdict.
+  const removedBy = new Uint16Array(hosts.length);
+  const verdicts: FilterResult[] = new Array(hosts.length);
+  const removedCount = new Int32Array(n);
+  for (let h = 0; h < hosts.length; h++) {
+    const host = hosts[h]!;
+    let k = 0;
+    for (; k < n; k++) {
+      const result = filters[k]!.filter(host, spec);
+      if (!result.ok) {
+        removedBy[h] = k + 1;
+        verdicts[h] = result;
+        removedCount[k]!++;
+        break;
       }
     }
-    trace.push(entry(filter.name, current.length, removedHosts, reasons));
-    current = out;
+    if (k === n) passed.push(host);
   }
-  return { hosts: current, trace };
+  let hostsIn = hosts.length;
+  for (let k = 0; k < n && hostsIn > 0; k++) {
+    const mark = k + 1;
+    trace.push(
+      entry(filters[k]!.name, hostsIn, () => {
+        const removed: RemovedHost[] = [];
+        for (let h = 0; h < hosts.length; h++) {
+          if (removedBy[h] !== mark) continue;
+          const host = hosts[h]!;
+          const verdict = verdicts[h]!;
+          removed.push({ host: host.host, nodename: host.nodename, reason: verdict.ok ? "" : verdict.reason });
+        }
+        return removed;
+      }),
+    );
+    hostsIn -= removedCount[k]!;
+  }
+  return { hosts: passed, trace };
 }
 
 /** One line per step that removed hosts, e.g. `ComputeFilter removed 2 of 5 (h1: compute service is down, ...)`. */

@@ -6,7 +6,7 @@
  * cells for each guest cell in turn and backing out of dead ends.
  */
 import type { HostNumaCell, HostState } from "./host-state.js";
-import { fitPciRequests, type PciAssignment } from "./pci-fit.js";
+import { fitPciRequests, type PciAssignment, pciFitsOnCell } from "./pci-fit.js";
 import type { GuestNumaCell, GuestNumaTopology, PciRequest } from "./request-spec.js";
 
 /** Where one guest cell went. */
@@ -116,6 +116,29 @@ function cellFits(host: HostState, guest: GuestNumaCell, cell: HostNumaCell, top
 }
 
 /**
+ * Whether `topology` (and `pciRequests`) fit `host`: equal to `fitNumaTopology(...).ok`, and for
+ * the common one-cell guest decided without building a placement (what filters need).
+ */
+export function numaTopologyFits(
+  host: HostState,
+  topology: GuestNumaTopology,
+  pciRequests: readonly PciRequest[] = [],
+): boolean {
+  const cells = host.numaCells ?? [];
+  const guests = topology.cells;
+  const guest = guests[0];
+  if (guests.length !== 1 || guest === undefined) return fitNumaTopology(host, topology, pciRequests).ok;
+  for (const cell of cells) {
+    if (!cellFits(host, guest, cell, topology)) continue;
+    if (pciRequests.length > 0 && !pciFitsOnCell(host.pciPools, pciRequests, cell.id)) continue;
+    // fitCell cannot fail now: without sibling sets, cellFits saw cpus - pinned >= vcpus, and the
+    // CPUs chooseCpus finds free (listed, not pinned) are at least that many.
+    return true;
+  }
+  return false;
+}
+
+/**
  * Fits `topology` (and `pciRequests`, if any) onto `host`. Pure and deterministic: the first
  * assignment in host cell order wins. A host without NUMA cells never fits a NUMA request.
  */
@@ -192,11 +215,16 @@ function fitOneCell(
   for (const cell of cells) {
     if (!cellFits(host, guest, cell, topology)) continue;
     anyFit = true;
-    const pci = pciRequests.length === 0 ? undefined : fitPciRequests(host.pciPools, pciRequests, [cell.id]);
-    if (pci !== undefined && !pci.ok) {
-      pciReason ??= pci.reason;
+    // Decided without allocating first; the full PCI fit is built for the reason or the assignment.
+    if (pciRequests.length > 0 && !pciFitsOnCell(host.pciPools, pciRequests, cell.id)) {
+      if (pciReason === undefined) {
+        const why = fitPciRequests(host.pciPools, pciRequests, [cell.id]);
+        if (!why.ok) pciReason = why.reason;
+      }
       continue;
     }
+    const pci = pciRequests.length === 0 ? undefined : fitPciRequests(host.pciPools, pciRequests, [cell.id]);
+    if (pci !== undefined && !pci.ok) continue;
     const placement = fitCell(host, guest, cell, topology);
     if (placement === undefined) continue;
     return pci === undefined ? { ok: true, cells: [placement] } : { ok: true, cells: [placement], pci: pci.assignment };

@@ -79,6 +79,29 @@ export function fitPciRequests(
   return { ok: true, assignment: { perRequest } };
 }
 
+/**
+ * Whether `requests` fit `pools` with the guest on host cell `cell` alone: equal to
+ * `fitPciRequests(pools, requests, [cell]).ok`, without allocating for the one-request case.
+ */
+export function pciFitsOnCell(pools: readonly PciDevicePool[], requests: readonly PciRequest[], cell: number): boolean {
+  if (requests.length !== 1) return fitPciRequests(pools, requests, [cell]).ok;
+  const request = requests[0]!;
+  const passes = request.numaPolicy === "required" ? 1 : request.numaPolicy === "legacy" ? 2 : 3;
+  let have = 0;
+  for (const pool of pools) {
+    if (pool.count === 0) continue;
+    const where = pool.numaNode === undefined ? 1 : pool.numaNode === cell ? 0 : 2;
+    if (where >= passes) continue;
+    for (const spec of request.specs) {
+      if (matches(pool, spec)) {
+        have += pool.count;
+        break;
+      }
+    }
+  }
+  return have >= request.count;
+}
+
 /** How many placement passes the request's policy allows (see `fitPciRequests`). */
 function passesFor(request: PciRequest, numaCells: readonly number[] | undefined): number {
   if (numaCells === undefined || request.numaPolicy === "required") return 1;

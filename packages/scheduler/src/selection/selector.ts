@@ -111,10 +111,16 @@ export function createSelector(options: SelectorOptions = {}): Selector {
           ({ hosts, spec } = consumed(hosts, host, spec, uuid));
         }
       }
+      // A few chosen hosts are compared by name directly; many go through a set of name keys.
+      const wasChosen = (h: HostState): boolean => {
+        if (chosen.length > 8) return chosenNames.has(`${h.host}\u0000${h.nodename}`);
+        for (const c of chosen) if (c.host.host === h.host && c.host.nodename === h.nodename) return true;
+        return false;
+      };
       const selections = chosen.map(({ host, weight, ranked, weights }) => {
         const alt = topIndices(ranked, weights, o.maxAttempts - 1, (j) => {
           const h = ranked[j]!;
-          return h.cell === host.cell && !chosenNames.has(`${h.host}\u0000${h.nodename}`);
+          return h.cell === host.cell && !wasChosen(h);
         });
         return { host, weight, alternates: alt.map((j) => ranked[j]!) };
       });

@@ -37,19 +37,27 @@ export function normalize(values: ArrayLike<number>, out = new Float64Array(valu
   return out;
 }
 
-/** Total weights of `hosts`, index-aligned. Pure. */
+/**
+ * Total weights of `hosts`, index-aligned. Pure. Raw weights are read host by host (every
+ * weigher on one host while it is in cache), then each weigher's column is normalized.
+ */
 export function weighHosts(
   hosts: readonly HostState[],
   spec: RequestSpec,
   weighers: readonly WeigherWithMultiplier[],
 ): Float64Array {
-  const total = new Float64Array(hosts.length);
-  const raw = new Float64Array(hosts.length);
-  for (const { weigher, multiplier } of weighers) {
-    if (multiplier === 0) continue;
-    for (let i = 0; i < hosts.length; i++) raw[i] = weigher.weigh(hosts[i]!, spec);
-    normalize(raw, raw);
-    for (let i = 0; i < hosts.length; i++) total[i]! += multiplier * raw[i]!;
+  const n = hosts.length;
+  const active = weighers.filter((w) => w.multiplier !== 0);
+  const total = new Float64Array(n);
+  const raw = active.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const host = hosts[i]!;
+    for (let w = 0; w < active.length; w++) raw[w]![i] = active[w]!.weigher.weigh(host, spec);
+  }
+  for (let w = 0; w < active.length; w++) {
+    const column = normalize(raw[w]!, raw[w]!);
+    const multiplier = active[w]!.multiplier;
+    for (let i = 0; i < n; i++) total[i]! += multiplier * column[i]!;
   }
   return total;
 }

@@ -3,15 +3,17 @@
  * (or unscoped, without any `:`) must match the metadata of at least one of the host's aggregates.
  */
 import { compileExtraSpec, type ExtraSpecMatcher } from "../extra-specs-ops.js";
-import { fail, type HostFilter, PASS } from "../plugin.js";
+import { type FilterResult, fail, type HostFilter, PASS } from "../plugin.js";
 import { perSpec } from "../spec-memo.js";
 
 const SCOPE = "aggregate_instance_extra_specs";
 
 interface Requirement {
   readonly key: string;
-  readonly requirement: string;
   readonly match: ExtraSpecMatcher;
+  /** The verdicts depend on the requirement alone: built once per request, shared by every host. */
+  readonly missing: FilterResult;
+  readonly mismatch: FilterResult;
 }
 
 const requirements = perSpec((spec): readonly Requirement[] => {
@@ -19,10 +21,12 @@ const requirements = perSpec((spec): readonly Requirement[] => {
   for (const [fullKey, requirement] of Object.entries(spec.flavor.extraSpecs)) {
     const colon = fullKey.indexOf(":");
     if (colon >= 0 && fullKey.slice(0, colon) !== SCOPE) continue;
+    const key = colon >= 0 ? fullKey.slice(colon + 1) : fullKey;
     out.push({
-      key: colon >= 0 ? fullKey.slice(colon + 1) : fullKey,
-      requirement,
+      key,
       match: compileExtraSpec(requirement),
+      missing: fail(`no aggregate of the host has metadata '${key}'`),
+      mismatch: fail(`aggregate metadata '${key}' does not match '${requirement}'`),
     });
   }
   return out;
@@ -38,7 +42,7 @@ function valueMatches(value: string, match: ExtraSpecMatcher): boolean {
 export const aggregateInstanceExtraSpecsFilter: HostFilter = {
   name: "AggregateInstanceExtraSpecsFilter",
   filter(host, spec) {
-    for (const { key, requirement, match } of requirements(spec)) {
+    for (const { key, match, missing, mismatch } of requirements(spec)) {
       let seen = false;
       let matched = false;
       for (const aggregate of host.aggregates) {
@@ -50,8 +54,8 @@ export const aggregateInstanceExtraSpecsFilter: HostFilter = {
           break;
         }
       }
-      if (!seen) return fail(`no aggregate of the host has metadata '${key}'`);
-      if (!matched) return fail(`aggregate metadata '${key}' does not match '${requirement}'`);
+      if (!seen) return missing;
+      if (!matched) return mismatch;
     }
     return PASS;
   },

@@ -17,14 +17,15 @@ function camel(snake: string): string {
 }
 
 function lookup(host: HostState, path: readonly string[]): unknown {
-  const [first, ...rest] = path;
+  const first = path[0];
   if (first === undefined) return undefined;
-  const fields = host as unknown as Readonly<Record<string, unknown>>;
   let current: unknown = host.capabilities[first];
-  if (current === undefined && first !== "capabilities") current = fields[camel(first)];
-  for (const part of rest) {
+  if (current === undefined && first !== "capabilities") {
+    current = (host as unknown as Readonly<Record<string, unknown>>)[camel(first)];
+  }
+  for (let i = 1; i < path.length; i++) {
     if (current === null || typeof current !== "object") return undefined;
-    current = (current as Readonly<Record<string, unknown>>)[part];
+    current = (current as Readonly<Record<string, unknown>>)[path[i]!];
   }
   return current;
 }

@@ -56,12 +56,17 @@ export const imagePropertiesFilter: HostFilter = {
     if (arch === undefined && hvType === undefined && vmMode === undefined && version === undefined) return PASS;
     if (arch !== undefined || hvType !== undefined || vmMode !== undefined) {
       if (host.supportedInstances.length === 0) return fail("host reports no supported instance types");
-      const supported = host.supportedInstances.some(
-        (s) =>
+      let supported = false;
+      for (const s of host.supportedInstances) {
+        if (
           (arch === undefined || s.arch === arch) &&
           (hvType === undefined || s.hvType === hvType) &&
-          (vmMode === undefined || s.vmMode === vmMode),
-      );
+          (vmMode === undefined || s.vmMode === vmMode)
+        ) {
+          supported = true;
+          break;
+        }
+      }
       if (!supported) {
         return fail(
           `host supports no instance type matching arch=${arch ?? "*"} hv_type=${hvType ?? "*"} vm_mode=${vmMode ?? "*"}`,
