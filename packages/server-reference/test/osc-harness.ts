@@ -25,6 +25,8 @@ export async function freePort(): Promise<number> {
 export interface Stratus {
   /** The environment `openstack` runs with: the admin on the admin project. */
   readonly env: NodeJS.ProcessEnv;
+  /** The data directory (pass it to a second start to restart on the same state). */
+  readonly dataDir: string;
   /** The bound ports per service (0 for those left to the OS). */
   readonly ports: Readonly<Record<string, number>>;
   /** Runs `openstack ARGS -f json` (or plain when `json` is false) and returns its parsed output. */
@@ -32,18 +34,22 @@ export interface Stratus {
   openstack(args: string[], options?: { json?: boolean; env?: NodeJS.ProcessEnv }): Promise<any>;
   /** Runs `openstack ARGS` expecting it to fail; resolves with its stderr. */
   openstackFails(args: string[], env?: NodeJS.ProcessEnv): Promise<string>;
-  stop(): void;
+  /** Sends SIGTERM and waits for the process to exit. */
+  stop(): Promise<void>;
 }
 
 /** Starts `stratus serve` with the identity port and the `fixed` services on free ports, the rest on port 0. */
-export async function startStratus(fixed: readonly string[] = []): Promise<Stratus> {
+export async function startStratus(
+  fixed: readonly string[] = [],
+  options: { readonly dataDir?: string; readonly ports?: Readonly<Record<string, number>> } = {},
+): Promise<Stratus> {
   const which = await run("sh", ["-c", "command -v openstack || true"]);
   if (!which.stdout.trim())
     throw new Error("the openstack CLI is missing: apt-get install python3-openstackclient (scripts/setup.sh does)");
-  const dataDir = mkdtempSync(join(tmpdir(), "stratus-osc-"));
-  const ports: Record<string, number> = {};
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "stratus-osc-"));
+  const ports: Record<string, number> = { ...options.ports };
   for (const n of ["IDENTITY", "COMPUTE", "NETWORK", "BLOCK", "IMAGE", "ORCHESTRATION", "PLACEMENT"]) {
-    ports[n.toLowerCase()] = n === "IDENTITY" || fixed.includes(n.toLowerCase()) ? await freePort() : 0;
+    ports[n.toLowerCase()] ??= n === "IDENTITY" || fixed.includes(n.toLowerCase()) ? await freePort() : 0;
   }
   const server: ChildProcess = spawn(
     process.execPath,
@@ -86,6 +92,7 @@ export async function startStratus(fixed: readonly string[] = []): Promise<Strat
   };
   return {
     env,
+    dataDir,
     ports,
     async openstack(args, options = {}) {
       const json = options.json ?? true;
@@ -101,6 +108,11 @@ export async function startStratus(fixed: readonly string[] = []): Promise<Strat
       }
     },
     openstackFails,
-    stop: () => server.kill("SIGTERM"),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (server.exitCode !== null || server.signalCode !== null) return resolve();
+        server.once("exit", () => resolve());
+        server.kill("SIGTERM");
+      }),
   };
 }

@@ -73,6 +73,8 @@ export function createServiceApp(options: ServiceAppOptions): ServiceApp {
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: "request_id", disableRequestLogging: true }),
     return503OnClosing: false,
+    // names in paths can be long (Placement's 255-character trait and class names): let the route answer, not a 414
+    routerOptions: { maxParamLength: 1000 },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

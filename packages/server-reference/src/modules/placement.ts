@@ -6,18 +6,19 @@
 import type { Logger } from "@stratus/core";
 import { createServiceApp, UPSTREAM_MICROVERSIONS } from "@stratus/core/http";
 import { ensureCatalogEntry } from "@stratus/identity";
-import { MemoryPlacementStore, PlacementState, type PlacementStore } from "@stratus/scheduler";
+import { type PlacementStore, SqlPlacementStore } from "@stratus/scheduler";
 import { registerPlacementRoutes } from "@stratus/scheduler/api";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
 import { registerRootDocument } from "./discovery-only.js";
-import type { SharedIdentity } from "./identity.js";
+import { openServiceDatabase, type SharedIdentity } from "./identity.js";
 
-/** The placement store the config names (the embedded default keeps its state in the data dir). */
-export async function openPlacementStore(_config: ServerConfig): Promise<PlacementStore> {
-  return new MemoryPlacementStore(new PlacementState());
+/** The placement store the config names: SQLite in the data dir by default, or PostgreSQL/MariaDB. */
+export async function openPlacementStore(config: ServerConfig): Promise<PlacementStore> {
+  const db = await openServiceDatabase(config.dataDir, "placement.db", config.placement.databaseUrl);
+  return SqlPlacementStore.open(db);
 }
 
 export class PlacementModule implements ServiceModule {
