@@ -34,7 +34,8 @@ const DEVICE_TOTAL = 8;
 
 const uuid = (kind: number, i: number) =>
   `${kind.toString(16).padStart(8, "0")}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
-const rootUuid = (i: number) => uuid(1, i);
+/** The UUID of root `i`. */
+export const rootUuid = (i: number) => uuid(1, i);
 const deviceUuid = (i: number, d: number, per: number) => uuid(2, i * per + d);
 const consumerUuid = (i: number) => uuid(3, i);
 const hasUsage = (i: number) => i % 10 === 0;

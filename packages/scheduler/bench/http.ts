@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { createServiceApp, StaticAuthenticator } from "@stratus/core/http";
 import { MemoryPlacementStore } from "../src/placement/index.js";
 import { registerPlacementRoutes } from "../src/placement-api/index.js";
-import { buildState, type CloudSpec, providerCount } from "./cloud.js";
+import { buildState, type CloudSpec, providerCount, rootUuid } from "./cloud.js";
 import { getJson, type Target, type Timing, throughput, timeSequential } from "./http-client.js";
 import { type GroupsOutcome, groupsCase, groupsFigures, measureGroups } from "./http-groups.js";
 import { installPeer, PlacementPeer, peerInstalled } from "./peer.js";
@@ -85,13 +85,25 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Checks that `target` holds the whole cloud; returns how many candidates `query` gets. */
-async function verify(target: Target, spec: CloudSpec, query: string, timeoutMs?: number): Promise<number> {
+interface Check {
+  /** Allocation requests the query got. */
+  readonly count: number;
+  /** The first root's provider summary resources, keys sorted, as JSON (capacity and usage). */
+  readonly summary: string;
+}
+
+/** Checks that `target` holds the whole cloud; returns what `query` answers, to compare. */
+async function verify(target: Target, spec: CloudSpec, query: string, timeoutMs?: number): Promise<Check> {
   const { body } = await getJson<{ resource_providers: unknown[] }>(target, "/resource_providers", 300_000);
   if (body.resource_providers.length !== providerCount(spec))
     throw new Error(`${target.base} lists ${body.resource_providers.length} providers, want ${providerCount(spec)}`);
-  const answer = await getJson<{ allocation_requests: unknown[] }>(target, query, timeoutMs);
-  return answer.body.allocation_requests.length;
+  const answer = await getJson<{
+    allocation_requests: unknown[];
+    provider_summaries: Record<string, { resources: Record<string, unknown> }>;
+  }>(target, query, timeoutMs);
+  const resources = answer.body.provider_summaries[rootUuid(0)]?.resources ?? {};
+  const summary = JSON.stringify(Object.entries(resources).sort(([a], [b]) => a.localeCompare(b)));
+  return { count: answer.body.allocation_requests.length, summary };
 }
 
 /** Whether to run the peer; installs it when asked to and missing. */
@@ -137,9 +149,9 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
       const label = `${roots.toLocaleString("en")} roots`;
       const ours = await startOurs(spec);
       let mine: Timing;
-      let count: number;
+      let check: Check;
       try {
-        count = await verify(ours.target, spec, FLAT_QUERY);
+        check = await verify(ours.target, spec, FLAT_QUERY);
         mine = await timeSequential(ours.target, FLAT_QUERY, {
           warmup: 5,
           runs: quick ? 20 : roots > 1000 ? 100 : 300,
@@ -157,7 +169,7 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
         await stopOurs(ours.child);
       }
       figures.push(
-        { name: `${label}: candidates`, value: count, unit: "" },
+        { name: `${label}: candidates`, value: check.count, unit: "" },
         { name: `Stratus, ${label}: p50`, value: mine.p50, unit: "ms" },
         { name: `Stratus, ${label}: p95`, value: mine.p95, unit: "ms" },
       );
@@ -165,11 +177,12 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
       if (peer !== undefined) {
         peer.load(spec);
         const target: Target = { base: peer.base, keepAlive: false };
-        const peerCount = await verify(target, spec, FLAT_QUERY, 300_000);
-        if (peerCount !== count) throw new Error(`${label}: Placement returned ${peerCount} candidates, ours ${count}`);
+        const peerCheck = await verify(target, spec, FLAT_QUERY, 300_000);
+        if (peerCheck.count !== check.count || peerCheck.summary !== check.summary)
+          throw new Error(`${label}: Placement answered ${JSON.stringify(peerCheck)}, ours ${JSON.stringify(check)}`);
         theirs = await timeSequential(target, FLAT_QUERY, {
           warmup: 2,
-          runs: quick ? 3 : 10,
+          runs: quick ? 3 : roots > 1000 ? 8 : 15,
           budgetMs: quick ? 20_000 : 90_000,
         });
         figures.push(
@@ -180,7 +193,7 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
       }
       const ratio = theirs === undefined ? "-" : `${(theirs.p50 / mine.p50).toFixed(0)}x`;
       rows.push(
-        `  ${`${label}, ${count} candidates`.padEnd(32)} ${cell(mine).padEnd(34)} ${cell(theirs).padEnd(40)} ${ratio}`,
+        `  ${`${label}, ${check.count} candidates`.padEnd(32)} ${cell(mine).padEnd(34)} ${cell(theirs).padEnd(40)} ${ratio}`,
       );
     }
     const groups = await measureGroups(groupsCase, { startOurs, stopOurs, peer, quick });

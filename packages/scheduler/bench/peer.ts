@@ -78,19 +78,11 @@ export class PlacementPeer {
     }
   }
 
-  /** Stops the peer (a worker still busy past the script's wait is killed) and removes its directory. */
+  /** Stops the peer (the script kills a worker still busy after 10 s) and removes its directory. */
   stop(): void {
-    const workers = this.workers();
     try {
-      execFileSync("bash", [SCRIPT, "down", this.dir], { stdio: "ignore", timeout: 30_000 });
+      execFileSync("bash", [SCRIPT, "down", this.dir], { stdio: "ignore", timeout: 60_000 });
     } finally {
-      for (const pid of workers) {
-        try {
-          process.kill(pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
       rmSync(this.dir, { recursive: true, force: true });
     }
   }

@@ -19,9 +19,16 @@ if [ "$cmd" = install ]; then
   exit 0
 fi
 D=$(mkdir -p "$2" && cd "$2" && pwd); PORT=${3:-18778}
+# SIGTERM to the master; a master or worker still there after 10 s (a worker busy with a long
+# request, or one still loading the app) gets SIGKILL, so the port is free for the next start.
 down() {
-  [ -f "$D/uwsgi.pid" ] && kill "$(cat "$D/uwsgi.pid")" 2>/dev/null || true
-  for _ in $(seq 100); do [ -f "$D/uwsgi.pid" ] && kill -0 "$(cat "$D/uwsgi.pid")" 2>/dev/null || break; sleep 0.1; done
+  [ -f "$D/uwsgi.pid" ] || return 0
+  local master; master=$(cat "$D/uwsgi.pid")
+  local workers; workers=$(pgrep -P "$master" || true)
+  kill "$master" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
+  for pid in $master $workers; do kill -9 "$pid" 2>/dev/null || true; done
+  for _ in $(seq 50); do kill -0 "$master" 2>/dev/null || break; sleep 0.1; done
   rm -f "$D/uwsgi.pid"
 }
 case $cmd in
@@ -44,10 +51,17 @@ CONF
 [ -f "$D/placement.db" ] || placement-manage --config-file "$D/placement.conf" db sync >/dev/null 2>&1
 # placement.wsgi reads placement.conf from OS_PLACEMENT_CONFIG_DIR. harakiri is off: the bench
 # times out on its side, and a worker that runs on after that is part of what it reports.
+# a fresh log: readiness is counted from its "ready" lines
+[ -f "$D/log/uwsgi.log" ] && mv "$D/log/uwsgi.log" "$D/log/uwsgi.log.old"
 uwsgi --plugin python3 --http-socket "127.0.0.1:$PORT" --wsgi-file "$(command -v placement-api)" \
   --processes 2 --threads 1 --master --lazy-apps --enable-threads --buffer-size 65535 \
   --pidfile "$D/uwsgi.pid" --daemonize "$D/log/uwsgi.log" \
   --env "OS_PLACEMENT_CONFIG_DIR=$D" --die-on-term >/dev/null
-for _ in $(seq 150); do curl -sf "http://127.0.0.1:$PORT/" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$PORT/" >/dev/null || { tail -20 "$D/log/uwsgi.log" >&2; exit 1; }
+# --lazy-apps: each worker loads the app itself; wait for both (one stopped while loading leaves
+# the master serving 500s without an app)
+ready() { local n; n=$(grep -c "WSGI app 0 .* ready" "$D/log/uwsgi.log" 2>/dev/null); [ "${n:-0}" -ge 2 ]; }
+for _ in $(seq 300); do
+  ready && break
+  if [ -f "$D/uwsgi.pid" ] && ! kill -0 "$(cat "$D/uwsgi.pid")" 2>/dev/null; then break; fi; sleep 0.2; done
+ready && curl -sf "http://127.0.0.1:$PORT/" >/dev/null || { tail -20 "$D/log/uwsgi.log" >&2; down; exit 1; }
 echo "http://127.0.0.1:$PORT"
