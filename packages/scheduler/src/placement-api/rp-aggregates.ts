@@ -42,8 +42,7 @@ function usagesQuery(request: FastifyRequest, query: Query) {
 function usagesByType(state: PlacementState, project: string, user: string | undefined, wanted: string | undefined) {
   const out: Record<string, Record<string, number>> = {};
   const counted = new Map<string, Set<string>>();
-  // The consumers are only reachable through the snapshot (PlacementState keeps them private).
-  for (const c of state.snapshot().consumers) {
+  for (const c of state.consumerRecords()) {
     if (c.projectId !== project || (user !== undefined && user !== "" && c.userId !== user)) continue;
     const type = c.consumerType ?? UNKNOWN;
     if (wanted !== undefined && wanted !== "all" && wanted !== type) continue;

@@ -33,15 +33,23 @@ export {
   type CandidateLimits,
   type ProviderSummary,
 } from "./candidates.js";
-export { PLACEMENT_CODES } from "./errors.js";
+export {
+  concurrentUpdate,
+  PLACEMENT_CODES,
+  placementBadRequest,
+  placementConflict,
+  unableToAllocate,
+} from "./errors.js";
 export {
   type ClaimRequest,
   type ConsumerAllocations,
   capacityOf,
   type Inventory,
   type InventoryInput,
+  type ReshapeInventories,
   type ResourceProvider,
   type Resources,
+  UNKNOWN_CONSUMER_TYPE,
   withInventoryDefaults,
 } from "./model.js";
 export { isCustomName, isStandardResourceClass, isStandardTrait } from "./names.js";
@@ -54,5 +62,5 @@ export {
   type Vocabulary,
 } from "./query.js";
 export { SqlPlacementStore } from "./sql-store.js";
-export { type PlacementSnapshot, PlacementState } from "./state.js";
+export { noSuchResourceClass, type PlacementSnapshot, PlacementState } from "./state.js";
 export { MemoryPlacementStore, type PlacementStore, type Touched } from "./store.js";

@@ -39,6 +39,11 @@ export interface PlacementSnapshot {
 export class PlacementState extends ProviderStore {
   private readonly consumers = new Map<string, ConsumerAllocations>();
 
+  /** Every consumer with allocations (live records: read, do not keep across writes). */
+  consumerRecords(): IterableIterator<ConsumerAllocations> {
+    return this.consumers.values();
+  }
+
   /** Everything, as plain data. */
   snapshot(): PlacementSnapshot {
     return {
