@@ -80,6 +80,19 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? Number.NaN;
 }
 
+/** `n` sequential requests, each of which must answer 200; their latencies in ms. */
+export async function sampleSequential(target: Target, path: string, n: number): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) ms.push((await getJson(target, path)).ms);
+  return ms;
+}
+
+/** p50 and p95 of latencies in ms. */
+export function timingOf(samples: readonly number[]): Timing {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), runs: sorted.length };
+}
+
 /**
  * `warmup` requests, then sequential ones until `runs` were made or `budgetMs` is spent (at least
  * 3). Every answer must be 200. Returns p50 and p95 in ms.
@@ -89,13 +102,12 @@ export async function timeSequential(
   path: string,
   opts: { readonly warmup: number; readonly runs: number; readonly budgetMs: number },
 ): Promise<Timing> {
-  for (let i = 0; i < opts.warmup; i++) await getJson(target, path);
+  await sampleSequential(target, path, opts.warmup);
   const ms: number[] = [];
   const deadline = performance.now() + opts.budgetMs;
   while (ms.length < opts.runs && (ms.length < 3 || performance.now() < deadline))
     ms.push((await getJson(target, path)).ms);
-  ms.sort((a, b) => a - b);
-  return { p50: percentile(ms, 50), p95: percentile(ms, 95), runs: ms.length };
+  return timingOf(ms);
 }
 
 /** Requests per second with `connections` in flight for `seconds`: wrk (one thread, leaving

@@ -1,8 +1,10 @@
 /**
  * GET /allocation_candidates over HTTP, side by side with the real OpenStack Placement, on the
  * same clouds (cloud.ts): 1,000 and 10,000 flat roots (p50/p95 of sequential requests and the
- * ratio), 1,000 roots x 8 device children asked for by 8 granular groups (latency and peak RSS
- * growth; the peer with a 60 s timeout), and our requests/s with 16 in flight (1,000 roots).
+ * ratio; both servers up at once and measured in interleaved rounds, so other load on the
+ * machine weighs on both alike), 1,000 roots x 8 device children asked for by 8 granular groups
+ * (latency and peak RSS growth; the peer with a 60 s timeout), and our requests/s with 16 in
+ * flight (1,000 roots).
  *
  * Ours: the Placement API on the in-memory store in a child process (StaticAuthenticator, token
  * "admin"). Peer: Debian's placement-api (Placement 8.0.0) under uwsgi, 2 processes x 1 thread,
@@ -20,7 +22,7 @@ import { createServiceApp, StaticAuthenticator } from "@stratus/core/http";
 import { MemoryPlacementStore } from "../src/placement/index.js";
 import { registerPlacementRoutes } from "../src/placement-api/index.js";
 import { buildState, type CloudSpec, providerCount, rootUuid } from "./cloud.js";
-import { getJson, type Target, type Timing, throughput, timeSequential } from "./http-client.js";
+import { getJson, sampleSequential, type Target, type Timing, throughput, timingOf } from "./http-client.js";
 import { type GroupsOutcome, groupsCase, groupsFigures, measureGroups } from "./http-groups.js";
 import { installPeer, PlacementPeer, peerInstalled } from "./peer.js";
 
@@ -122,6 +124,64 @@ function peerWanted(): boolean {
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
 const cell = (t: Timing | undefined) => (t === undefined ? "-" : `${fmt(t.p50)} / ${fmt(t.p95)} ms (${t.runs})`);
 
+/**
+ * One flat cloud on both servers at once, measured in interleaved rounds (a batch of ours, then one
+ * of the peer's) so that other load on the machine weighs on both alike; then our requests/s.
+ */
+async function measureFlat(
+  roots: number,
+  peer: PlacementPeer | undefined,
+  quick: boolean,
+): Promise<{ figures: Figure[]; row: string }> {
+  const spec: CloudSpec = { roots, devicesPerRoot: 0 };
+  const label = `${roots.toLocaleString("en")} roots`;
+  const rounds = quick ? 3 : roots > 1000 ? 8 : 15;
+  const oursPerRound = quick ? 5 : 20;
+  const figures: Figure[] = [];
+  const ours = await startOurs(spec);
+  const mine: number[] = [];
+  const theirs: number[] = [];
+  let check: Check;
+  try {
+    check = await verify(ours.target, spec, FLAT_QUERY);
+    const peerTarget: Target | undefined = peer === undefined ? undefined : { base: peer.base, keepAlive: false };
+    if (peer !== undefined && peerTarget !== undefined) {
+      peer.load(spec);
+      const peerCheck = await verify(peerTarget, spec, FLAT_QUERY, 300_000);
+      if (peerCheck.count !== check.count || peerCheck.summary !== check.summary)
+        throw new Error(`${label}: Placement answered ${JSON.stringify(peerCheck)}, ours ${JSON.stringify(check)}`);
+      await sampleSequential(peerTarget, FLAT_QUERY, 2);
+    }
+    await sampleSequential(ours.target, FLAT_QUERY, 5);
+    for (let r = 0; r < rounds; r++) {
+      mine.push(...(await sampleSequential(ours.target, FLAT_QUERY, oursPerRound)));
+      if (peerTarget !== undefined) theirs.push(...(await sampleSequential(peerTarget, FLAT_QUERY, 1)));
+    }
+    if (roots === 1000) {
+      const rps = await throughput(ours.target, FLAT_QUERY, 16, quick ? 3 : 10);
+      figures.push({ name: `Stratus, ${label}: requests/s with 16 in flight`, value: Math.round(rps), unit: "req/s" });
+    }
+  } finally {
+    await stopOurs(ours.child);
+  }
+  const a = timingOf(mine);
+  figures.push(
+    { name: `${label}: candidates`, value: check.count, unit: "" },
+    { name: `Stratus, ${label}: p50`, value: a.p50, unit: "ms" },
+    { name: `Stratus, ${label}: p95`, value: a.p95, unit: "ms" },
+  );
+  const b = theirs.length === 0 ? undefined : timingOf(theirs);
+  if (b !== undefined)
+    figures.push(
+      { name: `Placement, ${label}: p50`, value: b.p50, unit: "ms" },
+      { name: `Placement, ${label}: p95`, value: b.p95, unit: "ms" },
+      { name: `Placement / Stratus, ${label}: p50`, value: b.p50 / a.p50, unit: "x" },
+    );
+  const ratio = b === undefined ? "-" : `${(b.p50 / a.p50).toFixed(0)}x`;
+  const row = `  ${`${label}, ${check.count} candidates`.padEnd(32)} ${cell(a).padEnd(34)} ${cell(b).padEnd(40)} ${ratio}`;
+  return { figures, row };
+}
+
 function groupsRow(g: GroupsOutcome): string {
   const ours = `${cell(g.ours.timing)}, +${g.ours.growthMiB ?? "?"} MiB`;
   let theirs = "-";
@@ -145,56 +205,9 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
   const rows: string[] = [];
   try {
     for (const roots of [1000, 10_000]) {
-      const spec: CloudSpec = { roots, devicesPerRoot: 0 };
-      const label = `${roots.toLocaleString("en")} roots`;
-      const ours = await startOurs(spec);
-      let mine: Timing;
-      let check: Check;
-      try {
-        check = await verify(ours.target, spec, FLAT_QUERY);
-        mine = await timeSequential(ours.target, FLAT_QUERY, {
-          warmup: 5,
-          runs: quick ? 20 : roots > 1000 ? 100 : 300,
-          budgetMs: quick ? 5000 : 30_000,
-        });
-        if (roots === 1000) {
-          const rps = await throughput(ours.target, FLAT_QUERY, 16, quick ? 3 : 10);
-          figures.push({
-            name: `Stratus, ${label}: requests/s with 16 in flight`,
-            value: Math.round(rps),
-            unit: "req/s",
-          });
-        }
-      } finally {
-        await stopOurs(ours.child);
-      }
-      figures.push(
-        { name: `${label}: candidates`, value: check.count, unit: "" },
-        { name: `Stratus, ${label}: p50`, value: mine.p50, unit: "ms" },
-        { name: `Stratus, ${label}: p95`, value: mine.p95, unit: "ms" },
-      );
-      let theirs: Timing | undefined;
-      if (peer !== undefined) {
-        peer.load(spec);
-        const target: Target = { base: peer.base, keepAlive: false };
-        const peerCheck = await verify(target, spec, FLAT_QUERY, 300_000);
-        if (peerCheck.count !== check.count || peerCheck.summary !== check.summary)
-          throw new Error(`${label}: Placement answered ${JSON.stringify(peerCheck)}, ours ${JSON.stringify(check)}`);
-        theirs = await timeSequential(target, FLAT_QUERY, {
-          warmup: 2,
-          runs: quick ? 3 : roots > 1000 ? 8 : 15,
-          budgetMs: quick ? 20_000 : 90_000,
-        });
-        figures.push(
-          { name: `Placement, ${label}: p50`, value: theirs.p50, unit: "ms" },
-          { name: `Placement, ${label}: p95`, value: theirs.p95, unit: "ms" },
-          { name: `Placement / Stratus, ${label}: p50`, value: theirs.p50 / mine.p50, unit: "x" },
-        );
-      }
-      const ratio = theirs === undefined ? "-" : `${(theirs.p50 / mine.p50).toFixed(0)}x`;
-      rows.push(
-        `  ${`${label}, ${check.count} candidates`.padEnd(32)} ${cell(mine).padEnd(34)} ${cell(theirs).padEnd(40)} ${ratio}`,
-      );
+      const flat = await measureFlat(roots, peer, quick);
+      figures.push(...flat.figures);
+      rows.push(flat.row);
     }
     const groups = await measureGroups(groupsCase, { startOurs, stopOurs, peer, quick });
     figures.push(...groupsFigures(groups));
