@@ -52,21 +52,32 @@ function resourcesJson(res: ReadonlyArray<readonly [string, number]>): string {
 }
 
 /**
- * Summaries as text per provider, valid while its generation stands: Placement bumps a provider's
- * generation on every change to its inventories, traits, aggregates or usages (claims), so a
- * summary is rebuilt after any write that could change it, and never reused across restores
- * (new records). Keyed weakly: a deleted provider's entry goes with it.
+ * Summaries as text per provider, valid while its generation, parent and root stand: Placement
+ * bumps a provider's generation on every change to its inventories, traits or usages (claims,
+ * reshapes); moving a provider (1.37 re-parenting) keeps the generation, so parent and root are
+ * compared too. Never reused across restores (new records). Keyed weakly: a deleted provider's
+ * entry goes with it.
  */
-const summaryCache = new WeakMap<ProviderNode, { generation: number; json: string }>();
+const summaryCache = new WeakMap<
+  ProviderNode,
+  { generation: number; parent: string | null; root: string; json: string }
+>();
 
 /** One provider summary (resources in inventory order, traits sorted), after its key. */
 function summaryJson(node: ProviderNode): string {
   const hit = summaryCache.get(node);
-  if (hit !== undefined && hit.generation === node.generation) return hit.json;
+  if (
+    hit !== undefined &&
+    hit.generation === node.generation &&
+    hit.parent === node.parentUuid &&
+    hit.root === node.rootUuid
+  ) {
+    return hit.json;
+  }
   const json = buildSummaryJson(node);
   // Flattened once here, so the answer that includes it copies one piece, not a rope.
   json.charCodeAt(0);
-  summaryCache.set(node, { generation: node.generation, json });
+  summaryCache.set(node, { generation: node.generation, parent: node.parentUuid, root: node.rootUuid, json });
   return json;
 }
 

@@ -132,4 +132,18 @@ describe("allocation candidates: fast paths against the general engine", () => {
     expect(after).not.toBe(before);
     expect(after).toBe(JSON.stringify(allocationCandidates(state, query)));
   });
+
+  it("the JSON answer follows a move that keeps generations: re-parenting a root under another changes its summary", () => {
+    const state = new PlacementState();
+    for (const i of [1, 2]) {
+      state.createProvider({ uuid: uuid(5, i), name: `cn${i}` });
+      state.setInventories(uuid(5, i), 0, { VCPU: { total: 4 } });
+    }
+    const query = parseCandidatesQuery("resources=VCPU:1", state);
+    expect(allocationCandidatesJson(state, query)).toContain('"parent_provider_uuid":null');
+    state.updateProvider(uuid(5, 2), { parentUuid: uuid(5, 1) }, true);
+    const after = allocationCandidatesJson(state, query);
+    expect(after).toContain(`"parent_provider_uuid":"${uuid(5, 1)}"`);
+    expect(after).toBe(JSON.stringify(allocationCandidates(state, query)));
+  });
 });
