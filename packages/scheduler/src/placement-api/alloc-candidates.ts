@@ -10,6 +10,7 @@ import {
   type AllocationCandidates,
   type AllocationRequest,
   allocationCandidates,
+  allocationCandidatesJson,
   type ProviderSummary,
 } from "../placement/candidates.js";
 import { parseCandidatesQuery } from "../placement/query.js";
@@ -65,6 +66,11 @@ export function registerCandidateRoutes(app: ServiceApp, ctx: PlacementRouteCont
     const entries = [...new URLSearchParams(q < 0 ? "" : raw.slice(q + 1))];
     const state = ctx.store.state;
     const query = parseCandidatesQuery(new URLSearchParams(gateCandidatesQuery(entries, at)), state);
+    if (at("1.34")) {
+      // from 1.34 the engine's answer is the wire shape: written as text directly, no objects per candidate
+      cacheHeaders(request, reply);
+      return reply.type("application/json").send(allocationCandidatesJson(state, query));
+    }
     const found = at("1.29")
       ? allocationCandidates(state, query)
       : withoutNested(state, allocationCandidates(state, { ...query, limit: null }), query.limit);
