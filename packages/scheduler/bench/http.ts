@@ -122,7 +122,8 @@ function peerWanted(): boolean {
 }
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
-const cell = (t: Timing | undefined) => (t === undefined ? "-" : `${fmt(t.p50)} / ${fmt(t.p95)} ms (${t.runs})`);
+const cell = (t: Timing | undefined) =>
+  t === undefined ? "-" : `${fmt(t.p50)} / ${fmt(t.p95)} / ${fmt(t.mean)} ms (${t.runs})`;
 
 /**
  * One flat cloud on both servers at once, measured in interleaved rounds (a batch of ours, then one
@@ -135,8 +136,8 @@ async function measureFlat(
 ): Promise<{ figures: Figure[]; row: string }> {
   const spec: CloudSpec = { roots, devicesPerRoot: 0 };
   const label = `${roots.toLocaleString("en")} roots`;
-  const rounds = quick ? 3 : roots > 1000 ? 8 : 15;
-  const oursPerRound = quick ? 5 : 20;
+  const rounds = quick ? 3 : roots > 1000 ? 12 : 30;
+  const oursPerRound = quick ? 5 : roots > 1000 ? 12 : 10;
   const figures: Figure[] = [];
   const ours = await startOurs(spec);
   const mine: number[] = [];
@@ -169,16 +170,19 @@ async function measureFlat(
     { name: `${label}: candidates`, value: check.count, unit: "" },
     { name: `Stratus, ${label}: p50`, value: a.p50, unit: "ms" },
     { name: `Stratus, ${label}: p95`, value: a.p95, unit: "ms" },
+    { name: `Stratus, ${label}: mean`, value: a.mean, unit: "ms" },
   );
   const b = theirs.length === 0 ? undefined : timingOf(theirs);
   if (b !== undefined)
     figures.push(
       { name: `Placement, ${label}: p50`, value: b.p50, unit: "ms" },
       { name: `Placement, ${label}: p95`, value: b.p95, unit: "ms" },
+      { name: `Placement, ${label}: mean`, value: b.mean, unit: "ms" },
       { name: `Placement / Stratus, ${label}: p50`, value: b.p50 / a.p50, unit: "x" },
+      { name: `Placement / Stratus, ${label}: mean`, value: b.mean / a.mean, unit: "x" },
     );
-  const ratio = b === undefined ? "-" : `${(b.p50 / a.p50).toFixed(0)}x`;
-  const row = `  ${`${label}, ${check.count} candidates`.padEnd(32)} ${cell(a).padEnd(34)} ${cell(b).padEnd(40)} ${ratio}`;
+  const ratio = b === undefined ? "-" : `${(b.p50 / a.p50).toFixed(0)}x (mean ${(b.mean / a.mean).toFixed(0)}x)`;
+  const row = `  ${`${label}, ${check.count} candidates`.padEnd(32)} ${cell(a).padEnd(38)} ${cell(b).padEnd(44)} ${ratio}`;
   return { figures, row };
 }
 
@@ -194,7 +198,7 @@ function groupsRow(g: GroupsOutcome): string {
         ? `> ${(g.peer.ms / g.ours.timing.p50).toFixed(0)}x`
         : `${(g.peer.timing.p50 / g.ours.timing.p50).toFixed(0)}x`;
   }
-  return `  ${`1k x 8 devices, 8 groups, ${g.ours.count}`.padEnd(32)} ${ours.padEnd(34)} ${theirs.padEnd(40)} ${ratio}`;
+  return `  ${`1k x 8 devices, 8 groups, ${g.ours.count}`.padEnd(32)} ${ours.padEnd(38)} ${theirs.padEnd(44)} ${ratio}`;
 }
 
 /** Runs the HTTP figures, prints the side-by-side table, returns every figure. */
@@ -216,7 +220,7 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
     peer?.stop();
   }
   console.log(
-    `  ${"GET /allocation_candidates".padEnd(32)} ${"Stratus p50 / p95 (runs)".padEnd(34)} ${"Placement p50 / p95 (runs)".padEnd(40)} Placement/Stratus p50`,
+    `  ${"GET /allocation_candidates".padEnd(32)} ${"Stratus p50 / p95 / mean (runs)".padEnd(38)} ${"Placement p50 / p95 / mean (runs)".padEnd(44)} Placement/Stratus p50`,
   );
   for (const r of rows) console.log(r);
   return figures;

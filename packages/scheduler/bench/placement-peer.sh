@@ -48,7 +48,12 @@ auth_strategy = noauth2
 [placement_database]
 connection = sqlite:///$D/placement.db
 CONF
-[ -f "$D/placement.db" ] || placement-manage --config-file "$D/placement.conf" db sync >/dev/null 2>&1
+if [ ! -f "$D/placement.db" ]; then
+  placement-manage --config-file "$D/placement.conf" db sync >/dev/null 2>&1
+  # Loading the app once writes the standard traits and resource classes: two workers doing it at
+  # once on a fresh SQLite file race ("database is locked") and one is left without the app.
+  OS_PLACEMENT_CONFIG_DIR=$D /usr/bin/python3 -c 'from placement.wsgi import init_application; init_application()' >/dev/null 2>&1
+fi
 # placement.wsgi reads placement.conf from OS_PLACEMENT_CONFIG_DIR. harakiri is off: the bench
 # times out on its side, and a worker that runs on after that is part of what it reports.
 # a fresh log: readiness is counted from its "ready" lines
