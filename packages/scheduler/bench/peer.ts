@@ -41,12 +41,17 @@ export class PlacementPeer {
   /** Starts the peer on `port` in a fresh directory (db sync included). Throws when the script fails. */
   static start(port: number): PlacementPeer {
     const dir = mkdtempSync(join(tmpdir(), "stratus-placement-peer-"));
-    const base = execFileSync("bash", [SCRIPT, "up", dir, String(port)], {
-      encoding: "utf8",
-      timeout: 180_000,
-      stdio: ["ignore", "pipe", "inherit"],
-    }).trim();
-    return new PlacementPeer(dir, port, base);
+    try {
+      const base = execFileSync("bash", [SCRIPT, "up", dir, String(port)], {
+        encoding: "utf8",
+        timeout: 180_000,
+        stdio: ["ignore", "pipe", "inherit"],
+      }).trim();
+      return new PlacementPeer(dir, port, base);
+    } catch (e) {
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
 
   /** Replaces the peer's cloud with `spec` and restarts its processes. */
