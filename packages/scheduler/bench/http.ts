@@ -207,6 +207,12 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
   const figures: Figure[] = [];
   const peer = peerWanted() ? PlacementPeer.start(await freePort()) : undefined;
   const rows: string[] = [];
+  // the peer is a daemon: an interrupted bench must not leave it running
+  const onSignal = () => {
+    peer?.stop();
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal).once("SIGTERM", onSignal);
   try {
     for (const roots of [1000, 10_000]) {
       const flat = await measureFlat(roots, peer, quick);
@@ -217,6 +223,7 @@ export async function benchHttp(options: { readonly quick?: boolean } = {}): Pro
     figures.push(...groupsFigures(groups));
     rows.push(groupsRow(groups));
   } finally {
+    process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
     peer?.stop();
   }
   console.log(
