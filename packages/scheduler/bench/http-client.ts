@@ -16,7 +16,8 @@ export const PLACEMENT_HEADERS: Readonly<Record<string, string>> = {
 
 export interface Answer {
   readonly status: number;
-  readonly body: string;
+  /** The body's raw bytes; decoding is left to the caller, outside the latency. */
+  readonly bytes: Buffer;
   readonly ms: number;
 }
 
@@ -47,13 +48,11 @@ export function get(target: Target, path: string, timeoutMs = 120_000, signal?: 
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString("utf8"),
-            ms: performance.now() - start,
-          }),
-        );
+        // the latency ends with the last byte: joining, decoding and parsing come after it
+        res.on("end", () => {
+          const ms = performance.now() - start;
+          resolve({ status: res.statusCode ?? 0, bytes: Buffer.concat(chunks), ms });
+        });
         res.on("error", reject);
       },
     );
@@ -65,9 +64,15 @@ export function get(target: Target, path: string, timeoutMs = 120_000, signal?: 
 
 /** GET that must answer 200; returns the parsed body and the latency. Throws otherwise. */
 export async function getJson<T>(target: Target, path: string, timeoutMs?: number): Promise<{ body: T; ms: number }> {
+  const a = await getOk(target, path, timeoutMs);
+  return { body: JSON.parse(a.bytes.toString("utf8")) as T, ms: a.ms };
+}
+
+/** GET that must answer 200; returns the raw answer (a latency probe need not decode the body). Throws otherwise. */
+export async function getOk(target: Target, path: string, timeoutMs?: number): Promise<Answer> {
   const a = await get(target, path, timeoutMs);
-  if (a.status !== 200) throw new Error(`GET ${path} answered ${a.status}: ${a.body.slice(0, 300)}`);
-  return { body: JSON.parse(a.body) as T, ms: a.ms };
+  if (a.status !== 200) throw new Error(`GET ${path} answered ${a.status}: ${a.bytes.toString("utf8", 0, 300)}`);
+  return a;
 }
 
 export interface Timing {
@@ -85,7 +90,7 @@ export function percentile(sorted: readonly number[], p: number): number {
 /** `n` sequential requests, each of which must answer 200; their latencies in ms. */
 export async function sampleSequential(target: Target, path: string, n: number): Promise<number[]> {
   const ms: number[] = [];
-  for (let i = 0; i < n; i++) ms.push((await getJson(target, path)).ms);
+  for (let i = 0; i < n; i++) ms.push((await getOk(target, path)).ms);
   return ms;
 }
 
@@ -109,7 +114,7 @@ export async function timeSequential(
   const ms: number[] = [];
   const deadline = performance.now() + opts.budgetMs;
   while (ms.length < opts.runs && (ms.length < 3 || performance.now() < deadline))
-    ms.push((await getJson(target, path)).ms);
+    ms.push((await getOk(target, path)).ms);
   return timingOf(ms);
 }
 
@@ -136,7 +141,7 @@ export async function throughput(target: Target, path: string, connections: numb
   const end = performance.now() + seconds * 1000;
   const worker = async () => {
     while (performance.now() < end) {
-      await getJson(target, path);
+      await getOk(target, path);
       done++;
     }
   };

@@ -110,8 +110,9 @@ async function measurePeer(peer: PlacementPeer, spec: CloudSpec, query: string, 
   const growthMiB = await peakGrowth(workers, async () => {
     try {
       const a = await get(target, query, PEER_TIMEOUT_MS, abort.signal);
-      if (a.status !== 200) throw new Error(`the peer answered ${a.status}: ${a.body.slice(0, 300)}`);
-      count = (JSON.parse(a.body) as { allocation_requests: unknown[] }).allocation_requests.length;
+      const body = a.bytes.toString("utf8");
+      if (a.status !== 200) throw new Error(`the peer answered ${a.status}: ${body.slice(0, 300)}`);
+      count = (JSON.parse(body) as { allocation_requests: unknown[] }).allocation_requests.length;
     } catch (e) {
       if (outcome === "answered")
         outcome = /timed out/.test(String(e)) ? `timed out (${PEER_TIMEOUT_MS / 1000} s)` : String(e);

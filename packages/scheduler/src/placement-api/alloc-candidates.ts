@@ -10,7 +10,7 @@ import {
   type AllocationCandidates,
   type AllocationRequest,
   allocationCandidates,
-  allocationCandidatesJson,
+  allocationCandidatesBody,
   type ProviderSummary,
 } from "../placement/candidates.js";
 import { parseCandidatesQuery } from "../placement/query.js";
@@ -67,9 +67,9 @@ export function registerCandidateRoutes(app: ServiceApp, ctx: PlacementRouteCont
     const state = ctx.store.state;
     const query = parseCandidatesQuery(new URLSearchParams(gateCandidatesQuery(entries, at)), state);
     if (at("1.34")) {
-      // from 1.34 the engine's answer is the wire shape: written as text directly, no objects per candidate
+      // from 1.34 the engine's answer is the wire shape: written as bytes directly, no objects per candidate
       cacheHeaders(request, reply);
-      return reply.type("application/json").send(allocationCandidatesJson(state, query));
+      return reply.type("application/json").send(allocationCandidatesBody(state, query));
     }
     const found = at("1.29")
       ? allocationCandidates(state, query)

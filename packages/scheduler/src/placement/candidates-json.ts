@@ -47,7 +47,8 @@ class TextSink {
   }
 }
 
-function resourcesJson(res: ReadonlyArray<readonly [string, number]>): string {
+/** A request's `resources` object as JSON text. */
+export function resourcesJson(res: ReadonlyArray<readonly [string, number]>): string {
   return `{${res.map(([rc, n]) => `"${escaped(rc)}":${n}`).join(",")}}`;
 }
 
@@ -81,7 +82,8 @@ function summaryJson(node: ProviderNode): string {
   return json;
 }
 
-function buildSummaryJson(node: ProviderNode): string {
+/** One provider summary as JSON text, uncached. */
+export function buildSummaryJson(node: ProviderNode): string {
   let out = '{"resources":{';
   let first = true;
   for (const [rc, inv] of node.inventories) {

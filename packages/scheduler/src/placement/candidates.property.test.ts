@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { allocationCandidates, allocationCandidatesJson, type CandidateLimits } from "./candidates.js";
+import {
+  allocationCandidates,
+  allocationCandidatesBody,
+  allocationCandidatesJson,
+  type CandidateLimits,
+} from "./candidates.js";
 import { type CandidatesQuery, parseCandidatesQuery } from "./query.js";
 import { PlacementState } from "./state.js";
 
@@ -110,6 +115,7 @@ describe("allocation candidates: fast paths against the general engine", () => {
           const expected = JSON.stringify(general);
           expect(JSON.stringify(fast), `${text} ${JSON.stringify(limits)}`).toBe(expected);
           expect(allocationCandidatesJson(state, query, limits), text).toBe(expected);
+          expect(allocationCandidatesBody(state, query, limits).equals(Buffer.from(expected)), text).toBe(true);
           requests += general.allocation_requests.length;
         }
       }
@@ -145,5 +151,24 @@ describe("allocation candidates: fast paths against the general engine", () => {
     const after = allocationCandidatesJson(state, query);
     expect(after).toContain(`"parent_provider_uuid":"${uuid(5, 1)}"`);
     expect(after).toBe(JSON.stringify(allocationCandidates(state, query)));
+  });
+});
+
+describe("allocation candidates: the byte writer outside plain ASCII", () => {
+  it.each([
+    ["a UUID with non-ASCII letters and a quote", 'prov-é-"ü"-1'],
+    ["a UUID outside the Basic Multilingual Plane", "prov-😀-2"],
+    ["a UUID that looks like an array index (objects reorder it)", "17"],
+  ])("with %s, the body is the UTF-8 encoding of JSON.stringify's text", (_, odd) => {
+    const state = new PlacementState();
+    for (const uuid of ["00000000-0000-4000-8000-000000000001", odd]) {
+      state.createProvider({ uuid, name: uuid });
+      state.setInventories(uuid, 0, { VCPU: { total: 4 } });
+    }
+    for (const text of ["resources=VCPU:1", "resources1=VCPU:1&resources2=VCPU:1&group_policy=none"]) {
+      const query = parseCandidatesQuery(text, state);
+      const expected = Buffer.from(JSON.stringify(allocationCandidates(state, query)), "utf8");
+      expect(allocationCandidatesBody(state, query).equals(expected), text).toBe(true);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { CandidateSet } from "./candidate-set.js";
+import { candidatesBody } from "./candidates-body.js";
 import { candidatesJson } from "./candidates-json.js";
 import { capacityOf } from "./model.js";
 import type { ProviderNode } from "./provider-store.js";
@@ -151,6 +152,19 @@ export function allocationCandidatesJson(
 ): string {
   const set = findCandidates(state, query, limits);
   return candidatesJson(set) ?? JSON.stringify(materialize(set));
+}
+
+/**
+ * The body of GET /allocation_candidates as UTF-8 bytes: equal to `Buffer.from` of
+ * `allocationCandidatesJson(...)`, written into one Buffer without building the text first.
+ */
+export function allocationCandidatesBody(
+  state: PlacementState,
+  query: CandidatesQuery,
+  limits: CandidateLimits = {},
+): Buffer {
+  const set = findCandidates(state, query, limits);
+  return candidatesBody(set) ?? Buffer.from(JSON.stringify(materialize(set)), "utf8");
 }
 
 /** The response objects of a CandidateSet (read while the state is unchanged). */

@@ -29,6 +29,7 @@ export {
   type AllocationCandidates,
   type AllocationRequest,
   allocationCandidates,
+  allocationCandidatesBody,
   allocationCandidatesJson,
   type CandidateLimits,
   type ProviderSummary,
