@@ -79,13 +79,11 @@ export function findCandidates(
   // Trees are found from the most selective slot's index; the other slots are checked per tree.
   const seed = slots.reduce((a, b) => (b.scan.size < a.scan.size ? b : a));
   const seen = new Set<string>();
-  for (const uuid of seed.scan) {
+  for (const node of seed.scanNodes ?? recordsOf(state, seed.scan)) {
     if (remaining <= 0) break;
-    const node = state.peek(uuid);
-    if (node === undefined) continue;
     if (lone !== undefined && node.parentUuid === null && node.children.size === 0) {
       // A childless root is reached once, from its own index entry: no `seen` bookkeeping.
-      if ((roots !== null && !roots.has(uuid)) || !lone(node)) continue;
+      if ((roots !== null && !roots.has(node.uuid)) || !lone(node)) continue;
       for (let i = 0; i < width; i++) picks.push(node);
       providers.push(node);
       remaining--;
@@ -103,6 +101,14 @@ export function findCandidates(
     for (const n of tree) providers.push(n);
   }
   return set;
+}
+
+/** The records of `uuids` in order (an index of UUIDs without records alongside it). */
+function* recordsOf(state: PlacementState, uuids: Iterable<string>): Generator<ProviderNode> {
+  for (const uuid of uuids) {
+    const node = state.peek(uuid);
+    if (node !== undefined) yield node;
+  }
 }
 
 /**

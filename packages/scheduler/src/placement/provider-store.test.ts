@@ -124,3 +124,51 @@ describe("ProviderStore.setAggregates", () => {
     expect(s.providersInAggregate(A).has(D)).toBe(true);
   });
 });
+
+describe("ProviderStore.nodesWithClass", () => {
+  /** Both class indexes name the same providers in the same order, and the records are the live ones. */
+  function expectInStep(state: PlacementState): void {
+    for (const rc of ["VCPU", "MEMORY_MB", "DISK_GB", "CUSTOM_FPGA"]) {
+      const nodes = [...state.nodesWithClass(rc)];
+      expect(
+        nodes.map((n) => n.uuid),
+        rc,
+      ).toEqual([...state.providersWithClass(rc)]);
+      for (const n of nodes) expect(state.peek(n.uuid), rc).toBe(n);
+    }
+  }
+
+  it.each([
+    ["inventories are set on several providers", () => {}],
+    [
+      "inventories are replaced (a class dropped, one added, the provider moved to the index's end)",
+      (st: PlacementState) => st.setInventories(A, 1, { MEMORY_MB: { total: 8 }, CUSTOM_FPGA: { total: 1 } }),
+    ],
+    ["inventories are emptied", (st: PlacementState) => st.setInventories(D, 1, {})],
+    ["a provider is deleted", (st: PlacementState) => st.deleteProvider(D)],
+    [
+      "a custom class is deleted once no inventory uses it",
+      (st: PlacementState) => {
+        st.setInventories(C, 1, {});
+        st.deleteResourceClass("CUSTOM_FPGA");
+      },
+    ],
+    ["the state is restored from a snapshot", (st: PlacementState) => st.restore(st.snapshot())],
+  ])("stays in step with providersWithClass when %s", (_, write) => {
+    s.createResourceClass("CUSTOM_FPGA");
+    s.setInventories(A, 0, { VCPU: { total: 8 }, DISK_GB: { total: 100 } });
+    s.setInventories(C, 0, { VCPU: { total: 4 }, CUSTOM_FPGA: { total: 2 } });
+    s.setInventories(D, 0, { VCPU: { total: 16 }, MEMORY_MB: { total: 1024 } });
+    write(s);
+    expectInStep(s);
+  });
+
+  it("after a restore holds the new records, not the ones before it", () => {
+    s.setInventories(D, 0, { VCPU: { total: 16 } });
+    const before = [...s.nodesWithClass("VCPU")][0]!;
+    s.restore(s.snapshot());
+    const after = [...s.nodesWithClass("VCPU")][0]!;
+    expect(after).not.toBe(before);
+    expect(after).toBe(s.peek(D));
+  });
+});

@@ -50,6 +50,8 @@ export class ProviderStore {
   protected readonly nodes = new Map<string, ProviderNode>();
   private readonly names = new Map<string, string>();
   private readonly byClass = new Map<string, Set<string>>();
+  /** The same index as `byClass`, holding the records: changed only with it (indexClass, unindexClass). */
+  private readonly byClassNode = new Map<string, Set<ProviderNode>>();
   private readonly byTrait = new Map<string, Set<string>>();
   private readonly byAggregate = new Map<string, Set<string>>();
   private readonly customClasses = new Set<string>();
@@ -140,7 +142,7 @@ export class ProviderStore {
         PLACEMENT_CODES.inventoryInUse,
       );
     }
-    for (const rc of node.inventories.keys()) this.byClass.get(rc)?.delete(uuid);
+    for (const rc of node.inventories.keys()) this.unindexClass(rc, node);
     for (const t of node.traits) this.byTrait.get(t)?.delete(uuid);
     for (const a of node.aggregates) this.byAggregate.get(a)?.delete(uuid);
     if (node.parentUuid !== null) this.nodes.get(node.parentUuid)?.children.delete(uuid);
@@ -177,11 +179,11 @@ export class ProviderStore {
         );
       }
     }
-    for (const rc of node.inventories.keys()) this.byClass.get(rc)?.delete(uuid);
+    for (const rc of node.inventories.keys()) this.unindexClass(rc, node);
     node.inventories.clear();
     for (const [rc, inv] of next) {
       node.inventories.set(rc, inv);
-      addTo(this.byClass, rc, uuid);
+      this.indexClass(rc, node);
     }
     return ++node.generation;
   }
@@ -256,6 +258,7 @@ export class ProviderStore {
     this.nodes.clear();
     this.names.clear();
     this.byClass.clear();
+    this.byClassNode.clear();
     this.byTrait.clear();
     this.byAggregate.clear();
     this.rootSet.clear();
@@ -275,7 +278,7 @@ export class ProviderStore {
       const node = this.nodes.get(p.uuid)!;
       for (const [rc, inv] of Object.entries(p.inventories)) {
         node.inventories.set(rc, inv);
-        addTo(this.byClass, rc, p.uuid);
+        this.indexClass(rc, node);
       }
       node.traits = new Set(p.traits);
       for (const t of node.traits) addTo(this.byTrait, t, p.uuid);
@@ -373,6 +376,7 @@ export class ProviderStore {
     }
     this.customClasses.delete(name);
     this.byClass.delete(name);
+    this.byClassNode.delete(name);
   }
 
   /** Deletes a custom trait. Throws notFound, badRequest for a standard one, conflict when a provider has it. */
@@ -396,6 +400,14 @@ export class ProviderStore {
     return this.byClass.get(rc) ?? EMPTY;
   }
 
+  /**
+   * Records of the providers with an inventory of `rc`, in the order of `providersWithClass(rc)`
+   * (index; do not mutate): the candidates engine walks it without a lookup per UUID.
+   */
+  nodesWithClass(rc: string): ReadonlySet<ProviderNode> {
+    return this.byClassNode.get(rc) ?? EMPTY_NODES;
+  }
+
   /** UUIDs of providers having `trait` (index; do not mutate). */
   providersWithTrait(trait: string): ReadonlySet<string> {
     return this.byTrait.get(trait) ?? EMPTY;
@@ -409,6 +421,16 @@ export class ProviderStore {
   /** UUIDs of root providers (index; do not mutate). */
   rootUuids(): ReadonlySet<string> {
     return this.rootSet;
+  }
+
+  private indexClass(rc: string, node: ProviderNode): void {
+    addTo(this.byClass, rc, node.uuid);
+    getOrCreate(this.byClassNode, rc, () => new Set()).add(node);
+  }
+
+  private unindexClass(rc: string, node: ProviderNode): void {
+    this.byClass.get(rc)?.delete(node.uuid);
+    this.byClassNode.get(rc)?.delete(node);
   }
 
   protected node(uuid: string): ProviderNode {
@@ -431,6 +453,7 @@ export class ProviderStore {
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+const EMPTY_NODES: ReadonlySet<ProviderNode> = new Set();
 
 function validateInventory(rc: string, inv: Inventory): void {
   const ints: (keyof Inventory)[] = ["total", "reserved", "min_unit", "max_unit", "step_size"];

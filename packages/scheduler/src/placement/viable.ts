@@ -18,6 +18,8 @@ export class Slot {
   readonly symmetryKey: string;
   /** The smallest index holding every provider that could serve this slot. */
   readonly scan: ReadonlySet<string>;
+  /** The records of `scan` in its order when it is a resource-class index, else null (look each UUID up). */
+  readonly scanNodes: ReadonlySet<ProviderNode> | null;
   private readonly spec: RequestGroup;
   private readonly granular: boolean;
   private readonly state: PlacementState;
@@ -36,18 +38,26 @@ export class Slot {
     this.granular = group.suffix !== "";
     this.symmetryKey = this.granular ? signature(group) : `unsuffixed:${index}:${resources[0]?.[0]}`;
     let scan: ReadonlySet<string> | undefined;
+    let scanNodes: ReadonlySet<ProviderNode> | null = null;
     for (const [rc] of resources) {
       const set = state.providersWithClass(rc);
-      if (scan === undefined || set.size < scan.size) scan = set;
+      if (scan === undefined || set.size < scan.size) {
+        scan = set;
+        scanNodes = state.nodesWithClass(rc);
+      }
     }
     if (this.granular) {
       for (const anyOf of group.requiredTraits) {
         if (anyOf.length !== 1) continue;
         const set = state.providersWithTrait(anyOf[0]!);
-        if (scan === undefined || set.size < scan.size) scan = set;
+        if (scan === undefined || set.size < scan.size) {
+          scan = set;
+          scanNodes = null;
+        }
       }
     }
     this.scan = scan ?? new Set();
+    this.scanNodes = scanNodes;
   }
 
   /** True when `node` alone can serve this slot (capacity, unit constraints, traits, aggregates). */
