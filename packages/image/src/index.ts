@@ -1,0 +1,28 @@
+/**
+ * @stratus/image: Glance's primitives. Today: the streaming, safe image format inspector.
+ *
+ * ```ts
+ * import { assertSafe, inspectFile } from "@stratus/image";
+ * const verdict = await inspectFile("disk.qcow2");
+ * assertSafe(verdict, { expectedFormat: "qcow2" }); // throws bad_request with every reason
+ * console.log(verdict.format, verdict.virtualSize, verdict.clusterSize);
+ * ```
+ *
+ * The converter and the Glance v2 API land in later changes.
+ */
+export {
+  type AssertSafeOptions,
+  assertSafe,
+  DEFAULT_MAX_VIRTUAL_SIZE,
+  FINDING_CODES,
+  type Finding,
+  type FindingCode,
+  type FindingSeverity,
+  FormatInspector,
+  IMAGE_FORMATS,
+  type ImageFormat,
+  type InspectorOptions,
+  inspectFile,
+  inspectStream,
+  type Verdict,
+} from "./inspect/index.js";
