@@ -217,3 +217,28 @@ describe("GET /allocation_candidates query gates", () => {
     expect(res.body.errors[0].detail).toContain("Query parameter 'root_required' may be specified only once.");
   });
 });
+
+describe("GET /allocation_candidates bodies big enough to reuse reply memory", () => {
+  it("answers each request afresh, a claim between two requests showing in the second", async () => {
+    const s = t.store.state;
+    const root = (i: number) => `00000001-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+    for (let i = 0; i < 1500; i++) {
+      s.createProvider({ uuid: root(i), name: `big${i}` });
+      s.setInventories(root(i), 0, { VCPU: { total: 8 }, MEMORY_MB: { total: 4096 } });
+    }
+    const query = "resources=VCPU:1,MEMORY_MB:64";
+    const first = await get(query, "1.39");
+    expect(first.text.length).toBeGreaterThan(256 * 1024);
+    s.claim("99999999-0000-4000-8000-000000000001", {
+      allocations: { [root(7)]: { VCPU: 3, MEMORY_MB: 64 } },
+      consumerGeneration: null,
+      projectId: "p",
+      userId: "u",
+    });
+    const second = await get(query, "1.39");
+    expect(second.text).not.toBe(first.text);
+    expect(second.body.provider_summaries[root(7)].resources.VCPU.used).toBe(3);
+    expect(first.body.provider_summaries[root(7)].resources.VCPU.used).toBe(0);
+    expect((await get(query, "1.39")).text).toBe(second.text);
+  });
+});

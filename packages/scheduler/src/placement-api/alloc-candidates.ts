@@ -18,6 +18,7 @@ import type { PlacementState } from "../placement/state.js";
 import { gateCandidatesQuery } from "./alloc-candidates-gate.js";
 import { cacheHeaders, requireVersion, versionOf } from "./alloc-wire.js";
 import type { PlacementRouteContext } from "./context.js";
+import { ReplyBuffers } from "./reply-buffers.js";
 
 /** Before 1.29 Placement is blind to nesting: each provider of a request must be in its own tree. */
 function withoutNested(state: PlacementState, found: AllocationCandidates, limit: number | null): AllocationCandidates {
@@ -57,6 +58,7 @@ function summaryView(s: ProviderSummary, requested: ReadonlySet<string>, at: (v:
 }
 
 export function registerCandidateRoutes(app: ServiceApp, ctx: PlacementRouteContext): void {
+  const buffers = new ReplyBuffers();
   app.get("/allocation_candidates", async (request, reply) => {
     requireVersion(request, "1.10");
     ctx.authorize(request, "placement:allocation_candidates:list");
@@ -69,7 +71,9 @@ export function registerCandidateRoutes(app: ServiceApp, ctx: PlacementRouteCont
     if (at("1.34")) {
       // from 1.34 the engine's answer is the wire shape: written as bytes directly, no objects per candidate
       cacheHeaders(request, reply);
-      return reply.type("application/json").send(allocationCandidatesBody(state, query));
+      const body = allocationCandidatesBody(state, query, {}, buffers);
+      buffers.reuseAfter(reply.raw, body);
+      return reply.type("application/json").send(body);
     }
     const found = at("1.29")
       ? allocationCandidates(state, query)

@@ -9,19 +9,38 @@ import type { CandidateSet } from "./candidate-set.js";
 import { buildSummaryJson, escaped, isIndexKey, resourcesJson } from "./candidates-json.js";
 import type { ProviderNode } from "./provider-store.js";
 
+/**
+ * Where the writer gets its memory. A caller that sends the body and then no longer needs it
+ * can hand out buffers it reuses (fresh memory of a few MB costs page faults on every answer).
+ */
+export interface BodyBuffers {
+  /** A buffer of at least `size` bytes, wholly the writer's until the caller takes it back. */
+  take(size: number): Buffer;
+}
+
+/** Fresh memory every time, never a slice of Node's shared pool. */
+export const freshBuffers: BodyBuffers = { take: (size) => Buffer.allocUnsafeSlow(size) };
+
 /** A growable byte buffer written from the front. */
-class ByteSink {
+export class ByteSink {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(size, 1024));
+  constructor(
+    size: number,
+    private readonly buffers: BodyBuffers = freshBuffers,
+  ) {
+    this.buf = buffers.take(Math.max(size, 1024));
   }
 
   /** Appends the UTF-8 bytes of `s`. */
   text(s: string): void {
-    // At most three bytes per UTF-16 unit (a surrogate pair is four bytes for two units).
-    if (this.pos + s.length * 3 > this.buf.length) this.grow(s.length * 3);
+    // At most three bytes per UTF-16 unit (a surrogate pair is four bytes for two units); the
+    // exact count only when that bound does not fit.
+    if (this.pos + s.length * 3 > this.buf.length) {
+      const need = Buffer.byteLength(s, "utf8");
+      if (this.pos + need > this.buf.length) this.grow(need);
+    }
     this.pos += this.buf.write(s, this.pos, "utf8");
   }
 
@@ -38,7 +57,7 @@ class ByteSink {
   }
 
   private grow(need: number): void {
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + need));
+    const next = this.buffers.take(Math.max(this.buf.length * 2, this.pos + need));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -76,13 +95,13 @@ function sizeHint(set: CandidateSet, constant: number): number {
 const COMMA = Buffer.from(",");
 
 /**
- * The JSON body for `set` as bytes, or undefined when a provider UUID looks like an array index
+ * The JSON body for `set` as bytes (a view of memory from `buffers`), or undefined when a provider UUID looks like an array index
  * (an object would reorder it; the caller then stringifies the materialized objects instead).
  */
-export function candidatesBody(set: CandidateSet): Buffer | undefined {
+export function candidatesBody(set: CandidateSet, buffers?: BodyBuffers): Buffer | undefined {
   const suffixKeys = set.suffixOrder.map((s) => `"${escaped(s)}":["`);
   const request = new SingleProviderRequest(set, suffixKeys);
-  const out = new ByteSink(sizeHint(set, request.constantBytes));
+  const out = new ByteSink(sizeHint(set, request.constantBytes), buffers);
   out.text('{"allocation_requests":[');
   if (!writeRequests(set, suffixKeys, request, out)) return undefined;
   out.text('],"provider_summaries":{');

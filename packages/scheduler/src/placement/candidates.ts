@@ -1,5 +1,5 @@
 import { CandidateSet } from "./candidate-set.js";
-import { candidatesBody } from "./candidates-body.js";
+import { type BodyBuffers, ByteSink, candidatesBody } from "./candidates-body.js";
 import { candidatesJson } from "./candidates-json.js";
 import { capacityOf } from "./model.js";
 import type { ProviderNode } from "./provider-store.js";
@@ -163,14 +163,21 @@ export function allocationCandidatesJson(
 /**
  * The body of GET /allocation_candidates as UTF-8 bytes: equal to `Buffer.from` of
  * `allocationCandidatesJson(...)`, written into one Buffer without building the text first.
+ * The result is always a view of memory from `buffers` (fresh by default).
  */
 export function allocationCandidatesBody(
   state: PlacementState,
   query: CandidatesQuery,
   limits: CandidateLimits = {},
+  buffers?: BodyBuffers,
 ): Buffer {
   const set = findCandidates(state, query, limits);
-  return candidatesBody(set) ?? Buffer.from(JSON.stringify(materialize(set)), "utf8");
+  const body = candidatesBody(set, buffers);
+  if (body !== undefined) return body;
+  const text = JSON.stringify(materialize(set));
+  const out = new ByteSink(Buffer.byteLength(text), buffers);
+  out.text(text);
+  return out.done();
 }
 
 /** The response objects of a CandidateSet (read while the state is unchanged). */
