@@ -2,7 +2,8 @@
  * Allocation candidates in process (no HTTP): flat clouds of 1,000 and 10,000 root providers,
  * and 1,000 compute trees each with 8 PCI (SR-IOV PF) children asked for by 8 granular groups.
  * Each query is parsed and answered afresh. "objects" builds the response objects; "JSON body"
- * writes the response text and encodes it to bytes (what an HTTP reply sends). Summaries as text
+ * writes the response bytes (`allocationCandidatesBody`, what an HTTP reply sends, into memory
+ * reused from the previous answer as the route does once a reply finished). Summaries as bytes
  * are cached per provider generation, so the JSON figures come with a claim between queries
  * (one provider changed) and with every provider changed since the last query (nothing reused).
  *
@@ -13,7 +14,9 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import {
   allocationCandidates,
+  allocationCandidatesBody,
   allocationCandidatesJson,
+  type BodyBuffers,
   PlacementState,
   parseCandidatesQuery,
 } from "../src/placement/index.js";
@@ -96,6 +99,12 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
+/** One buffer handed out again and again: each answer is dropped before the next is written. */
+function reusedBuffer(): BodyBuffers {
+  let last: Buffer | undefined;
+  return { take: (size) => (last !== undefined && last.length >= size ? last : (last = Buffer.allocUnsafeSlow(size))) };
+}
+
 /** Runs the candidate benchmarks and returns their figures. */
 export function benchCandidates(options: { readonly runs?: number } = {}): Figure[] {
   const runs = options.runs ?? 100;
@@ -114,7 +123,10 @@ export function benchCandidates(options: { readonly runs?: number } = {}): Figur
         time(() => allocationCandidates(state, parseCandidatesQuery(q, state)), runs),
       );
     }
-    const body = () => Buffer.from(allocationCandidatesJson(state, parseCandidatesQuery(flatQuery, state)));
+    const buffers = reusedBuffer();
+    const body = () => allocationCandidatesBody(state, parseCandidatesQuery(flatQuery, state), {}, buffers);
+    if (!body().equals(Buffer.from(allocationCandidatesJson(state, parseCandidatesQuery(flatQuery, state)))))
+      throw new Error("byte writer and JSON writer differ");
     const objectsText = () =>
       Buffer.from(JSON.stringify(allocationCandidates(state, parseCandidatesQuery(flatQuery, state))));
     if (body().equals(objectsText()) === false) throw new Error("JSON writer and JSON.stringify differ");
@@ -142,7 +154,7 @@ export function benchCandidates(options: { readonly runs?: number } = {}): Figur
       Math.max(5, Math.floor(runs / 5)),
     );
     const bodyMs = time(
-      () => Buffer.from(allocationCandidatesJson(state, parseCandidatesQuery(q, state))),
+      () => allocationCandidatesBody(state, parseCandidatesQuery(q, state)),
       Math.max(5, Math.floor(runs / 5)),
     );
     const heapBefore = heapAfterGc();

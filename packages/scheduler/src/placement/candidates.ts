@@ -1,5 +1,8 @@
 import { CandidateSet } from "./candidate-set.js";
 import { type BodyBuffers, ByteSink, candidatesBody } from "./candidates-body.js";
+
+export type { BodyBuffers } from "./candidates-body.js";
+
 import { candidatesJson } from "./candidates-json.js";
 import { capacityOf } from "./model.js";
 import type { ProviderNode } from "./provider-store.js";

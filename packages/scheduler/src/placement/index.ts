@@ -31,6 +31,7 @@ export {
   allocationCandidates,
   allocationCandidatesBody,
   allocationCandidatesJson,
+  type BodyBuffers,
   type CandidateLimits,
   type ProviderSummary,
 } from "./candidates.js";
