@@ -6,10 +6,22 @@
  * const verdict = await inspectFile("disk.qcow2");
  * assertSafe(verdict, { expectedFormat: "qcow2" }); // throws bad_request with every reason
  * console.log(verdict.format, verdict.virtualSize, verdict.clusterSize);
+ * await convertToRaw("disk.qcow2", "disk.raw", { format: "qcow2" }); // streaming, sparse output
  * ```
  *
- * The converter and the Glance v2 API land in later changes.
+ * The Glance v2 API lands in a later change.
  */
+export {
+  type ConvertInput,
+  type ConvertOutput,
+  type ConvertProgress,
+  type ConvertResult,
+  type ConvertToRawOptions,
+  convertToRaw,
+  RAW_CONVERTIBLE_FORMATS,
+  type RandomAccessSource,
+  type SourceFormat,
+} from "./convert/index.js";
 export {
   type AssertSafeOptions,
   assertSafe,
