@@ -1,4 +1,5 @@
 export { convertToRaw, RAW_CONVERTIBLE_FORMATS } from "./convert.js";
+export { convertRawToQcow2, type RawToQcow2Options } from "./raw-to-qcow2.js";
 export type {
   ConvertInput,
   ConvertOutput,
