@@ -3,6 +3,7 @@
  * Run: pnpm --filter @stratus/image bench
  */
 import { cpus, totalmem } from "node:os";
+import { benchConvert, printConvert } from "./convert.js";
 import { benchBytesInspected, benchThroughput, type Figure } from "./inspect.js";
 
 function print(title: string, figures: readonly Figure[]): void {
@@ -22,3 +23,4 @@ print("format inspector: throughput", [
   benchThroughput(1024 * 1024),
   benchThroughput(4 * 1024 * 1024),
 ]);
+printConvert(await benchConvert());

@@ -17,9 +17,11 @@ export {
   type ConvertProgress,
   type ConvertResult,
   type ConvertToRawOptions,
+  convertRawToQcow2,
   convertToRaw,
   RAW_CONVERTIBLE_FORMATS,
   type RandomAccessSource,
+  type RawToQcow2Options,
   type SourceFormat,
 } from "./convert/index.js";
 export {

@@ -47,7 +47,7 @@ async function copy(h: Qcow2Header, source: OpenedSource, sink: RawSink): Promis
       await runs.add(await describeCluster(h, source, entry, bitmap, at, length));
     }
   }
-  await runs.flush();
+  await runs.end();
 }
 
 function checkCluster(h: Qcow2Header, offset: number, fileSize: number, what: string): void {

@@ -47,20 +47,23 @@ export async function convertRawToQcow2(
     const layout = new Qcow2Layout(clusterBits, Math.ceil(source.size / 512) * 512);
     const writer = new Qcow2Writer(layout, file, options.compress ?? false);
     const chunkSize = Math.max(CHUNK, clusterSize);
-    let current = Buffer.allocUnsafe(chunkSize);
-    let got = await source.readInto(current, 0);
+    // Two buffers: the next chunk is read while this one's clusters are written.
+    const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)] as const;
+    const readChunk = (at: number) => {
+      const p = at < source.size ? source.readInto(buffers[(at / chunkSize) % 2]!, at) : Promise.resolve(0);
+      p.catch(() => {});
+      return p;
+    };
+    let reading = readChunk(0);
     for (let at = 0; at < source.size; at += chunkSize) {
       const chunkEnd = Math.min(at + chunkSize, source.size);
-      // Read the next chunk while this one is written.
-      const upcoming = chunkEnd < source.size ? Buffer.allocUnsafe(chunkSize) : undefined;
-      const reading = upcoming ? source.readInto(upcoming, chunkEnd) : Promise.resolve(0);
-      reading.catch(() => {});
+      const got = await reading;
+      reading = readChunk(chunkEnd);
       if (got < chunkEnd - at) throw badRequest(`The raw input ended at ${at + got}, before its size ${source.size}.`);
       const whole = Math.ceil((chunkEnd - at) / clusterSize) * clusterSize;
+      const current = buffers[(at / chunkSize) % 2]!;
       current.fill(0, chunkEnd - at, whole);
       await writer.addChunk(at, current.subarray(0, whole));
-      got = await reading;
-      if (upcoming) current = upcoming;
       options.onProgress?.({ done: chunkEnd, total: source.size });
     }
     const dataBytes = await writer.finish();
@@ -95,6 +98,7 @@ class Qcow2Writer {
     }
     if (this.compress) return this.addCompressed(guest, chunk, data);
     // Runs of data clusters become one write, broken only where an L2 table must be placed.
+    const writes: Promise<void>[] = [];
     let i = 0;
     while (i < data.length) {
       const first = data[i] ?? 0;
@@ -105,10 +109,11 @@ class Qcow2Writer {
       }
       const host = this.layout.allocateClusters(count);
       for (let k = 0; k < count; k++) this.setL2(guest + first + k * cs, BigInt(host + k * cs) | COPIED);
-      await writeAll(this.file, chunk.subarray(first, first + count * cs), host);
+      writes.push(writeAll(this.file, chunk.subarray(first, first + count * cs), host));
       this.dataBytes += count * cs;
       i += count;
     }
+    await Promise.all(writes);
   }
 
   private async addCompressed(guest: number, chunk: Buffer, data: number[]): Promise<void> {

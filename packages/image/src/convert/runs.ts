@@ -20,8 +20,16 @@ export interface DiskReader {
 
 const MAX_READ = 8 * 2 ** 20;
 
+/** Runs in flight at once (read, then written). */
+const IN_FLIGHT = 4;
+
 export class RunWriter {
   private pending: { kind: "zero" | "host"; guest: number; host: number; length: number } | undefined;
+  /** For a stream sink: every write or hole, in guest order. */
+  private chain: Promise<void> = Promise.resolve();
+  private readonly inFlight: Promise<void>[] = [];
+  /** Read buffers a positional sink is done with. */
+  private readonly spare: Buffer[] = [];
 
   constructor(
     private readonly source: OpenedSource,
@@ -33,7 +41,7 @@ export class RunWriter {
     const p = this.pending;
     if (run.kind === "bytes") {
       await this.flush();
-      await this.sink.write(run.guest, run.data);
+      await this.enqueue(run.guest, async () => run.data);
       return;
     }
     const host = run.kind === "host" ? run.host : 0;
@@ -50,17 +58,53 @@ export class RunWriter {
     this.pending = { kind: run.kind, guest: run.guest, host, length: run.length };
   }
 
-  /** Writes out what is pending. */
-  async flush(): Promise<void> {
+  /** Waits until everything added reached the sink; throws the first read or write failure. */
+  async end(): Promise<void> {
+    await this.flush();
+    await Promise.all(this.inFlight);
+    await this.chain;
+  }
+
+  private async flush(): Promise<void> {
     const p = this.pending;
     if (!p) return;
     this.pending = undefined;
-    if (p.kind === "zero") return this.sink.zeros(p.guest, p.length);
-    const data = Buffer.allocUnsafe(p.length);
-    // A last cluster may be cut short by the end of the file (qemu reads zeros there), but it
-    // must start inside the file: callers checked that.
-    const got = await this.source.readInto(data, p.host);
-    if (got < p.length) data.fill(0, got);
-    await this.sink.write(p.guest, data);
+    if (p.kind === "zero") {
+      this.chain = this.chain.then(() => this.sink.zeros(p.guest, p.length));
+      this.chain.catch(() => {});
+      return;
+    }
+    const reusable = this.sink.positional;
+    const buffer = (reusable && this.spare.pop()) || Buffer.allocUnsafe(reusable ? MAX_READ : p.length);
+    const data = buffer.subarray(0, p.length);
+    // A last cluster may be cut short by the end of the file (qemu reads zeros there); callers
+    // checked that every cluster starts inside the file.
+    await this.enqueue(
+      p.guest,
+      async () => {
+        const got = await this.source.readInto(data, p.host);
+        return got < p.length ? data.fill(0, got) : data;
+      },
+      reusable ? buffer : undefined,
+    );
+  }
+
+  private async enqueue(guest: number, read: () => Promise<Uint8Array>, recycle?: Buffer): Promise<void> {
+    let done: Promise<void>;
+    if (this.sink.positional) {
+      done = read()
+        .then((d) => this.sink.write(guest, d))
+        .then(() => {
+          if (recycle) this.spare.push(recycle);
+        });
+    } else {
+      const data = read();
+      data.catch(() => {});
+      done = this.chain.then(() => data).then((d) => this.sink.write(guest, d));
+      this.chain = done;
+    }
+    done.catch(() => {});
+    this.inFlight.push(done);
+    if (this.inFlight.length >= IN_FLIGHT) await this.inFlight.shift();
   }
 }

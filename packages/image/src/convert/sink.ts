@@ -1,7 +1,7 @@
 /**
  * Where raw output goes: a file written sparsely (zero ranges become holes through ftruncate,
  * never written), or a writable stream that gets every byte in order, zeros included.
- * Writes arrive in ascending guest order; one write may be in flight while the caller reads on.
+ * A stream gets its writes in ascending guest order; a file takes several at once, in any order.
  */
 import { once } from "node:events";
 import { type FileHandle, open } from "node:fs/promises";
@@ -10,7 +10,12 @@ import type { ConvertOutput, ConvertProgress } from "./types.js";
 
 /** A raw disk being written front to back. */
 export interface RawSink {
-  /** Queues `data` for guest offset `offset`; resolves once the previous write finished. */
+  /**
+   * True for files: writes may run concurrently and in any order, and `data` may be reused once
+   * write resolves. False for streams: calls must come one at a time in guest order.
+   */
+  readonly positional: boolean;
+  /** Writes `data` at guest offset `offset`; resolves when done (positional) or accepted (stream). */
   write(offset: number, data: Uint8Array): Promise<void>;
   /** Declares `[offset, offset + length)` all zeros (a hole for files, zero bytes for streams). */
   zeros(offset: number, length: number): Promise<void>;
@@ -46,15 +51,17 @@ export async function openRawSink(
 
 function progressReporter(total: number, onProgress?: (p: ConvertProgress) => void): (done: number) => void {
   let next = PROGRESS_STEP;
+  let furthest = 0;
   return (done) => {
-    if (!onProgress || (done < next && done < total)) return;
-    next = done + PROGRESS_STEP;
-    onProgress({ done, total });
+    furthest = Math.max(furthest, done);
+    if (!onProgress || (furthest < next && furthest < total)) return;
+    next = furthest + PROGRESS_STEP;
+    onProgress({ done: furthest, total });
   };
 }
 
 function fileSink(handle: FileHandle, progress: (done: number) => void): RawSink {
-  let pending: Promise<void> = Promise.resolve();
+  const pending = new Set<Promise<void>>();
   let written = 0;
   let closed = false;
   // Skips all-zero 64 KiB blocks inside the data too, so the output is as sparse as qemu-img's.
@@ -77,25 +84,32 @@ function fileSink(handle: FileHandle, progress: (done: number) => void): RawSink
     closed = true;
     await handle.close();
   };
+  const settle = async () => {
+    await Promise.all(pending);
+  };
   return {
+    positional: true,
     async write(offset, data) {
-      await pending;
-      pending = put(offset, data);
-      pending.catch(() => {});
+      const p = put(offset, data);
+      pending.add(p);
+      try {
+        await p;
+      } finally {
+        pending.delete(p);
+      }
     },
     async zeros(offset, length) {
-      await pending;
       progress(offset + length);
     },
     async finish(virtualSize) {
-      await pending;
+      await settle();
       await handle.truncate(virtualSize);
       await close();
       progress(virtualSize);
       return written;
     },
     async abort() {
-      await pending.catch(() => {});
+      await settle().catch(() => {});
       await close();
     },
   };
@@ -121,6 +135,7 @@ function streamSink(stream: Writable, progress: (done: number) => void): RawSink
     while (position < offset) await push(new Uint8Array(Math.min(4 * 2 ** 20, offset - position)));
   };
   return {
+    positional: false,
     async write(offset, data) {
       await fillTo(offset);
       written += data.length;
