@@ -53,8 +53,10 @@ function progressReporter(total: number, onProgress?: (p: ConvertProgress) => vo
   let next = PROGRESS_STEP;
   let furthest = 0;
   return (done) => {
-    furthest = Math.max(furthest, done);
-    if (!onProgress || (furthest < next && furthest < total)) return;
+    if (!onProgress || done <= furthest) return;
+    furthest = done;
+    // Every PROGRESS_STEP bytes, and once at the end.
+    if (furthest < next && furthest < total) return;
     next = furthest + PROGRESS_STEP;
     onProgress({ done: furthest, total });
   };
