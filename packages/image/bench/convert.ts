@@ -1,5 +1,5 @@
 /**
- * Converter figures: our qcow2 -> raw and raw -> qcow2 against `qemu-img convert` on the same
+ * Converter figures: our qcow2 -> raw, vmdk -> raw and raw -> qcow2 against `qemu-img convert` on the same
  * input, a 1 GiB disk whose 1 MiB blocks alternate random data and written zeros (made once in a
  * temporary directory). Each side runs three times; the faster run counts (warm page cache for both).
  */
@@ -62,6 +62,12 @@ export async function benchConvert(size = 2 ** 30): Promise<ConvertFigure[]> {
       "qcow2 -> raw",
       () => convertToRaw(path("disk.qcow2"), path("out"), { format: "qcow2" }),
       ["convert", "-f", "qcow2", "-O", "raw", path("disk.qcow2"), path("out")],
+      "out",
+    );
+    await pair(
+      "vmdk (sparse) -> raw",
+      () => convertToRaw(path("disk.vmdk"), path("out"), { format: "vmdk" }),
+      ["convert", "-f", "vmdk", "-O", "raw", path("disk.vmdk"), path("out")],
       "out",
     );
     await pair(

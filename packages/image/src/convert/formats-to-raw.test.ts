@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { convertToRaw } from "./convert.js";
+import { qemuImg, sameRawContent, writePatternRaw } from "./testing.js";
+import type { SourceFormat } from "./types.js";
+
+const dir = mkdtempSync(join(tmpdir(), "stratus-convert-formats-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+
+/** [case, our format name, qemu-img's driver name, qemu-img -o options, disk size] */
+const CASES: Array<[string, SourceFormat, string, string, number]> = [
+  ["vmdk monolithicSparse", "vmdk", "vmdk", "subformat=monolithicSparse", 5 * 2 ** 20],
+  ["vmdk monolithicSparse of an odd size", "vmdk", "vmdk", "subformat=monolithicSparse", 3 * 2 ** 20 + 1536],
+  ["vmdk streamOptimized", "vmdk", "vmdk", "subformat=streamOptimized", 5 * 2 ** 20],
+  ["vmdk streamOptimized over several grain tables", "vmdk", "vmdk", "subformat=streamOptimized", 70 * 2 ** 20],
+];
+
+function imageFrom(qemuFormat: string, options: string, size: number): string {
+  const id = n++;
+  const raw = join(dir, `pattern-${id}.raw`);
+  const image = join(dir, `image-${id}.${qemuFormat}`);
+  writePatternRaw(raw, size);
+  qemuImg("convert", "-f", "raw", "-O", qemuFormat, "-o", options, raw, image);
+  return image;
+}
+
+describe("other formats to raw", () => {
+  it.each(CASES)("converts %s exactly as qemu-img does", async (_name, format, qemuFormat, options, size) => {
+    const image = imageFrom(qemuFormat, options, size);
+    const ours = `${image}.ours.raw`;
+    const theirs = `${image}.theirs.raw`;
+    await convertToRaw(image, ours, { format });
+    qemuImg("convert", "-f", qemuFormat, "-O", "raw", image, theirs);
+    expect(statSync(ours).size).toBe(statSync(theirs).size);
+    expect(sameRawContent(ours, theirs)).toBe(true);
+  });
+
+  it.each(CASES)(
+    "refuses a truncated %s with a clear bad_request",
+    async (_name, format, qemuFormat, options, size) => {
+      const image = imageFrom(qemuFormat, options, size);
+      truncateSync(image, Math.floor(statSync(image).size / 3));
+      await expect(convertToRaw(image, `${image}.raw`, { format })).rejects.toMatchObject({
+        code: "bad_request",
+        message: expect.stringMatching(/truncated|past the end|Not a|no room|Corrupt/),
+      });
+    },
+  );
+
+  it("refuses a VMDK descriptor that names a host file as its extent", async () => {
+    const path = join(dir, "flat.vmdk");
+    writeFileSync(path, '# Disk DescriptorFile\ncreateType="monolithicFlat"\nRW 2048 FLAT "/etc/passwd" 0\n');
+    await expect(convertToRaw(path, `${path}.raw`, { format: "vmdk" })).rejects.toMatchObject({ code: "bad_request" });
+  });
+});
