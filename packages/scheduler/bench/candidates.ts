@@ -102,7 +102,12 @@ function heapAfterGc(): number {
 /** One buffer handed out again and again: each answer is dropped before the next is written. */
 function reusedBuffer(): BodyBuffers {
   let last: Buffer | undefined;
-  return { take: (size) => (last !== undefined && last.length >= size ? last : (last = Buffer.allocUnsafeSlow(size))) };
+  return {
+    take: (size) => {
+      if (last === undefined || last.length < size) last = Buffer.allocUnsafeSlow(size);
+      return last;
+    },
+  };
 }
 
 /** Runs the candidate benchmarks and returns their figures. */
