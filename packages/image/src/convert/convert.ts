@@ -7,12 +7,16 @@ import type { DiskReader } from "./runs.js";
 import { openRawSink } from "./sink.js";
 import { type OpenedSource, openSource } from "./source.js";
 import type { ConvertInput, ConvertOutput, ConvertResult, ConvertToRawOptions, SourceFormat } from "./types.js";
+import { openVdi } from "./vdi-to-raw.js";
+import { openVhd } from "./vhd-to-raw.js";
 import { openVmdk } from "./vmdk-to-raw.js";
 
 /** Readers by source format; a format missing here is refused as not supported. */
 const READERS: Partial<Record<SourceFormat, (source: OpenedSource) => Promise<DiskReader>>> = {
   qcow2: openQcow2,
   vmdk: openVmdk,
+  vhd: openVhd,
+  vdi: openVdi,
 };
 
 /** Source formats `convertToRaw` reads. */

@@ -16,6 +16,13 @@ const CASES: Array<[string, SourceFormat, string, string, number]> = [
   ["vmdk monolithicSparse of an odd size", "vmdk", "vmdk", "subformat=monolithicSparse", 3 * 2 ** 20 + 1536],
   ["vmdk streamOptimized", "vmdk", "vmdk", "subformat=streamOptimized", 5 * 2 ** 20],
   ["vmdk streamOptimized over several grain tables", "vmdk", "vmdk", "subformat=streamOptimized", 70 * 2 ** 20],
+  ["vhd dynamic", "vhd", "vpc", "subformat=dynamic", 5 * 2 ** 20],
+  ["vhd dynamic sized by current_size", "vhd", "vpc", "subformat=dynamic,force_size=on", 5 * 2 ** 20 + 512],
+  ["vhd fixed", "vhd", "vpc", "subformat=fixed", 5 * 2 ** 20],
+  ["vhd fixed sized by current_size", "vhd", "vpc", "subformat=fixed,force_size=on", 3 * 2 ** 20],
+  ["vdi dynamic", "vdi", "vdi", "static=off", 5 * 2 ** 20],
+  ["vdi dynamic of an odd size", "vdi", "vdi", "static=off", 3 * 2 ** 20 + 512],
+  ["vdi fixed (static)", "vdi", "vdi", "static=on", 5 * 2 ** 20],
 ];
 
 function imageFrom(qemuFormat: string, options: string, size: number): string {
