@@ -9,6 +9,7 @@ import { type OpenedSource, openSource } from "./source.js";
 import type { ConvertInput, ConvertOutput, ConvertResult, ConvertToRawOptions, SourceFormat } from "./types.js";
 import { openVdi } from "./vdi-to-raw.js";
 import { openVhd } from "./vhd-to-raw.js";
+import { openVhdx } from "./vhdx-to-raw.js";
 import { openVmdk } from "./vmdk-to-raw.js";
 
 /** Readers by source format; a format missing here is refused as not supported. */
@@ -16,6 +17,7 @@ const READERS: Partial<Record<SourceFormat, (source: OpenedSource) => Promise<Di
   qcow2: openQcow2,
   vmdk: openVmdk,
   vhd: openVhd,
+  vhdx: openVhdx,
   vdi: openVdi,
 };
 

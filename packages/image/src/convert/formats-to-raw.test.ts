@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +24,9 @@ const CASES: Array<[string, SourceFormat, string, string, number]> = [
   ["vdi dynamic", "vdi", "vdi", "static=off", 5 * 2 ** 20],
   ["vdi dynamic of an odd size", "vdi", "vdi", "static=off", 3 * 2 ** 20 + 512],
   ["vdi fixed (static)", "vdi", "vdi", "static=on", 5 * 2 ** 20],
+  ["vhdx dynamic", "vhdx", "vhdx", "subformat=dynamic", 5 * 2 ** 20],
+  ["vhdx dynamic with 1 MiB blocks", "vhdx", "vhdx", "block_size=1M", 9 * 2 ** 20],
+  ["vhdx fixed", "vhdx", "vhdx", "subformat=fixed", 3 * 2 ** 20 + 512],
 ];
 
 function imageFrom(qemuFormat: string, options: string, size: number): string {
@@ -56,6 +60,17 @@ describe("other formats to raw", () => {
       });
     },
   );
+
+  it("reads VHDX blocks past the first sector-bitmap entry of the BAT (beyond 4 GiB with 32 MiB blocks)", async () => {
+    const raw = join(dir, "big.raw");
+    qemuImg("create", "-q", "-f", "raw", raw, "5G");
+    execFileSync("qemu-io", ["-f", "raw", "-c", "write -P 0x11 0 1M", "-c", "write -P 0x22 4400M 3M", raw]);
+    const image = join(dir, "big.vhdx");
+    qemuImg("convert", "-f", "raw", "-O", "vhdx", "-o", "block_size=32M", raw, image);
+    const ours = `${image}.raw`;
+    await convertToRaw(image, ours, { format: "vhdx" });
+    expect(sameRawContent(ours, raw)).toBe(true);
+  });
 
   it("refuses a VMDK descriptor that names a host file as its extent", async () => {
     const path = join(dir, "flat.vmdk");

@@ -38,6 +38,13 @@ export class RunWriter {
 
   /** Adds the next run (guest offsets must ascend without gaps). */
   async add(run: DiskRun): Promise<void> {
+    if (run.kind === "host" && run.length > MAX_READ) {
+      for (let at = 0; at < run.length; at += MAX_READ) {
+        const length = Math.min(MAX_READ, run.length - at);
+        await this.add({ kind: "host", guest: run.guest + at, host: run.host + at, length });
+      }
+      return;
+    }
     const p = this.pending;
     if (run.kind === "bytes") {
       await this.flush();
