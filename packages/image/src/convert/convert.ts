@@ -2,6 +2,7 @@
  * The converter's entry point to raw: one reader per source format, one sink per output kind.
  */
 import { badRequest } from "@stratus/core/errors";
+import { DEFAULT_MAX_VIRTUAL_SIZE } from "../inspect/index.js";
 import { openQcow2 } from "./qcow2-to-raw.js";
 import type { DiskReader } from "./runs.js";
 import { openRawSink } from "./sink.js";
@@ -40,6 +41,10 @@ export async function convertToRaw(
   const source = await openSource(input);
   try {
     const reader = await open(source);
+    const max = options.maxVirtualSize ?? DEFAULT_MAX_VIRTUAL_SIZE;
+    if (!Number.isSafeInteger(reader.virtualSize) || reader.virtualSize > max) {
+      throw badRequest(`The image's virtual size ${reader.virtualSize} exceeds the limit of ${max} bytes.`);
+    }
     const sink = await openRawSink(output, reader.virtualSize, options.onProgress);
     try {
       await reader.copyTo(sink);

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -70,6 +70,16 @@ describe("other formats to raw", () => {
     const ours = `${image}.raw`;
     await convertToRaw(image, ours, { format: "vhdx" });
     expect(sameRawContent(ours, raw)).toBe(true);
+  });
+
+  it("streams a streamOptimized VMDK (compressed grains) to a writable stream in order", async () => {
+    const image = imageFrom("vmdk", "subformat=streamOptimized", 3 * 2 ** 20 + 512);
+    const ours = `${image}.streamed.raw`;
+    await convertToRaw(image, createWriteStream(ours), { format: "vmdk" });
+    const theirs = `${image}.theirs.raw`;
+    qemuImg("convert", "-f", "vmdk", "-O", "raw", image, theirs);
+    expect(statSync(ours).size).toBe(statSync(theirs).size);
+    expect(sameRawContent(ours, theirs)).toBe(true);
   });
 
   it("refuses a VMDK descriptor that names a host file as its extent", async () => {

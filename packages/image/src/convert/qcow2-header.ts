@@ -73,6 +73,8 @@ export function parseQcow2Header(bytes: Uint8Array, fileSize: number): Qcow2Head
   if (l1Size < Math.ceil(virtualSize / l2Span)) {
     throw badRequest(`qcow2 L1 table (${l1Size} entries) is too small for the virtual size ${virtualSize}.`);
   }
+  // qemu's own limit: 32 MiB of L1 table.
+  if (l1Size > (32 * 2 ** 20) / 8) throw badRequest(`qcow2 L1 table of ${l1Size} entries is too large.`);
   if (l1TableOffset % clusterSize !== 0) throw badRequest(`qcow2 L1 table offset ${l1TableOffset} is not aligned.`);
   if (l1TableOffset + l1Size * 8 > fileSize) {
     throw badRequest(`Image is truncated: the qcow2 L1 table at ${l1TableOffset} lies beyond the end of the image.`);

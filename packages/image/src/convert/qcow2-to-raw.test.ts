@@ -160,6 +160,15 @@ describe("qcow2 to raw", () => {
     expect(err.message).toMatch(reason);
   });
 
+  it("refuses an image larger than the virtual size limit", async () => {
+    const image = join(dir, "huge.qcow2");
+    qemuImg("create", "-q", "-f", "qcow2", image, "2T");
+    const err = await rejection(() =>
+      convertToRaw(image, join(dir, "huge.raw"), { format: "qcow2", maxVirtualSize: 2 ** 40 }),
+    );
+    expect(err.message).toMatch(/exceeds the limit/);
+  });
+
   it("refuses a format it does not convert", async () => {
     writeFileSync(join(dir, "x.iso"), "x");
     const err = await rejection(() =>

@@ -38,6 +38,8 @@ export interface ConvertProgress {
 export interface ConvertToRawOptions {
   /** The input's format, as the inspector or the uploader stated it; never guessed. */
   readonly format: SourceFormat;
+  /** Largest virtual size accepted, in bytes; default 16 TiB (the inspector's limit). */
+  readonly maxVirtualSize?: number;
   /** Called as the conversion goes (at most about every 64 MiB of virtual disk, and at the end). */
   readonly onProgress?: (progress: ConvertProgress) => void;
 }
