@@ -44,7 +44,9 @@ async function copy(h: Qcow2Header, source: OpenedSource, sink: RawSink): Promis
       const length = Math.min(h.clusterSize, h.virtualSize - at);
       const entry = l2View.getBigUint64(j * h.l2EntrySize);
       const bitmap = h.l2EntrySize === 16 ? l2View.getBigUint64(j * 16 + 8) : undefined;
-      await runs.add(await describeCluster(h, source, entry, bitmap, at, length));
+      const run = describeCluster(h, source, entry, bitmap, at, length);
+      const wait = runs.add(run instanceof Promise ? await run : run);
+      if (wait) await wait;
     }
   }
   await runs.end();
@@ -57,32 +59,41 @@ function checkCluster(h: Qcow2Header, offset: number, fileSize: number, what: st
   }
 }
 
-async function describeCluster(
+/** Synchronous for plain clusters; a promise when data must be read (compressed, subclusters). */
+function describeCluster(
   h: Qcow2Header,
   source: OpenedSource,
   entry: bigint,
   bitmap: bigint | undefined,
   guest: number,
   length: number,
-): Promise<DiskRun> {
-  if (entry & COMPRESSED) {
-    const shift = 62 - (h.clusterBits - 8);
-    const offset = Number(entry & ((1n << BigInt(shift)) - 1n));
-    const sectors = Number((entry >> BigInt(shift)) & ((1n << BigInt(h.clusterBits - 8)) - 1n)) + 1;
-    if (offset >= source.size) {
-      throw badRequest(`qcow2 compressed cluster for guest offset ${guest} points past the end of the image.`);
-    }
-    // The stored length is in whole sectors and may run past the end of the file; qemu reads less.
-    const stored = Math.min(sectors * 512 - (offset % 512), source.size - offset);
-    const packed = await source.readExact(offset, stored, `the compressed cluster for guest offset ${guest}`);
-    const data = decompressCluster(h.compression, packed, h.clusterSize, `for guest offset ${guest}`);
-    return { kind: "bytes", guest, data: data.subarray(0, length) };
-  }
+): DiskRun | Promise<DiskRun> {
+  if (entry & COMPRESSED) return describeCompressed(h, source, entry, guest, length);
   const host = Number(entry & OFFSET_MASK);
   if (bitmap === undefined && (entry & ZERO_FLAG || host === 0)) return { kind: "zero", guest, length };
   if (bitmap !== undefined) return describeSubclusters(h, source, host, bitmap, guest, length);
   checkCluster(h, host, source.size, `data cluster for guest offset ${guest}`);
   return { kind: "host", guest, host, length };
+}
+
+async function describeCompressed(
+  h: Qcow2Header,
+  source: OpenedSource,
+  entry: bigint,
+  guest: number,
+  length: number,
+): Promise<DiskRun> {
+  const shift = 62 - (h.clusterBits - 8);
+  const offset = Number(entry & ((1n << BigInt(shift)) - 1n));
+  const sectors = Number((entry >> BigInt(shift)) & ((1n << BigInt(h.clusterBits - 8)) - 1n)) + 1;
+  if (offset >= source.size) {
+    throw badRequest(`qcow2 compressed cluster for guest offset ${guest} points past the end of the image.`);
+  }
+  // The stored length is in whole sectors and may run past the end of the file; qemu reads less.
+  const stored = Math.min(sectors * 512 - (offset % 512), source.size - offset);
+  const packed = await source.readExact(offset, stored, `the compressed cluster for guest offset ${guest}`);
+  const data = decompressCluster(h.compression, packed, h.clusterSize, `for guest offset ${guest}`);
+  return { kind: "bytes", guest, data: data.subarray(0, length) };
 }
 
 /** Extended L2: 32 subclusters, each allocated (bit x), zero (bit 32 + x) or unallocated. */

@@ -36,12 +36,30 @@ export class RunWriter {
     private readonly sink: RawSink,
   ) {}
 
-  /** Adds the next run (guest offsets must ascend without gaps). */
-  async add(run: DiskRun): Promise<void> {
+  /**
+   * Adds the next run (guest offsets must ascend without gaps). Returns a promise only when the
+   * caller must wait (a run went out); merging into the pending run is synchronous.
+   */
+  add(run: DiskRun): Promise<void> | undefined {
+    const p = this.pending;
+    if (
+      p &&
+      run.kind !== "bytes" &&
+      p.kind === run.kind &&
+      p.guest + p.length === run.guest &&
+      (run.kind === "zero" || (p.host + p.length === run.host && p.length + run.length <= MAX_READ))
+    ) {
+      p.length += run.length;
+      return undefined;
+    }
+    return this.addSlow(run);
+  }
+
+  private async addSlow(run: DiskRun): Promise<void> {
     if (run.kind === "host" && run.length > MAX_READ) {
       for (let at = 0; at < run.length; at += MAX_READ) {
         const length = Math.min(MAX_READ, run.length - at);
-        await this.add({ kind: "host", guest: run.guest + at, host: run.host + at, length });
+        await this.addSlow({ kind: "host", guest: run.guest + at, host: run.host + at, length });
       }
       return;
     }
