@@ -117,6 +117,7 @@ describe("GET /allocation_candidates shapes per microversion", () => {
     ["every required from 1.39", "resources=VCPU:1&required=HW_CPU_X86_SSE&required=HW_CPU_X86_AVX2", "1.39", []],
     ["any-of traits from 1.39", "resources=VCPU:1&required=in:HW_CPU_X86_SSE,HW_CPU_X86_AVX2", "1.39", [CN1]],
     ["in_tree from 1.31", `resources=VCPU:1&in_tree=${CN2}`, "1.31", [CN2]],
+    ["a suffixed in_tree from 1.31", `resources1=VCPU:1&in_tree1=${CN2}`, "1.31", [CN2]],
     ["root_required from 1.35", "resources=VCPU:1&root_required=HW_CPU_X86_AVX2", "1.35", [CN1]],
   ])("filters with %s", async (_name, query, microversion, providers) => {
     const res = await get(query, microversion);

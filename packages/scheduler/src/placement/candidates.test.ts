@@ -119,6 +119,13 @@ describe("allocationCandidates", () => {
       ["-:host2", "-:host3"],
     ],
     ["in_tree keeps only that provider's tree", flat, `resources=VCPU:1&in_tree=${id("host3")}`, ["-:host3"]],
+    ["a suffixed in_tree keeps only that tree", flat, `resources1=VCPU:1&in_tree1=${id("host2")}`, ["1:host2"]],
+    [
+      "in_tree and a suffixed in_tree naming two trees leave nothing",
+      flat,
+      `resources=VCPU:1&in_tree=${id("host3")}&resources1=VCPU:1&in_tree1=${id("host2")}&group_policy=none`,
+      [],
+    ],
     [
       "root_required keeps only trees whose root has the trait",
       flat,

@@ -129,6 +129,8 @@ describe("parseCandidatesQuery", () => {
     ["an empty query is refused", "", "At least one of 'resources'"],
     ["a limit of zero is refused", "resources=VCPU:1&limit=0", "'limit' must be an integer >= 1"],
     ["an in_tree that is not a UUID is refused", "resources=VCPU:1&in_tree=abc", "in_tree"],
+    ["a suffixed in_tree that is not a UUID is refused", "resources1=VCPU:1&in_tree1=abc", "'in_tree1'"],
+    ["a suffixed in_tree without its resources is refused", `resources=VCPU:1&in_tree1=${RP}`, "in_tree1"],
     ["a same_subtree naming an unknown suffix is refused", "resources_A=VCPU:1&same_subtree=_A,_Z", "_Z not found"],
     ["an unknown parameter is refused", "resources=VCPU:1&colour=blue", "'colour' was unexpected"],
   ])("%s", (_name, raw, message) => {

@@ -23,6 +23,8 @@ export interface RequestGroup {
   readonly memberOf: readonly (readonly string[])[];
   /** Aggregates the provider must not be a member of. */
   readonly forbiddenAggregates: readonly string[];
+  /** `in_tree<suffix>` (1.31): this group's providers only from the tree containing this provider. */
+  readonly inTree?: string;
 }
 
 /** A parsed `GET /allocation_candidates` query. */
@@ -49,6 +51,7 @@ export type RawQuery = string | URLSearchParams | Readonly<Record<string, string
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const KEY = /^(resources|required|member_of)([a-zA-Z0-9_-]{1,64})?$/;
 const NAME = /^[A-Z0-9_]+$/;
+const SUFFIXED_IN_TREE = /^in_tree([a-zA-Z0-9_-]{1,64})$/;
 
 function entriesOf(raw: RawQuery): [string, string][] {
   if (typeof raw === "string") return [...new URLSearchParams(raw)];
@@ -66,6 +69,7 @@ interface GroupDraft {
   forbidden: string[];
   memberOf: string[][];
   forbiddenAggs: string[];
+  inTree?: string;
   keys: string[];
 }
 
@@ -97,6 +101,13 @@ export function parseCandidatesQuery(raw: RawQuery, vocabulary: Vocabulary): Can
       else parseMemberOf(value, d);
       continue;
     }
+    const t = SUFFIXED_IN_TREE.exec(key);
+    if (t !== null) {
+      const d = draft(t[1]!);
+      d.keys.push(key);
+      d.inTree = parseInTree(key, value);
+      continue;
+    }
     switch (key) {
       case "group_policy":
         if (value !== "none" && value !== "isolate") {
@@ -107,11 +118,7 @@ export function parseCandidatesQuery(raw: RawQuery, vocabulary: Vocabulary): Can
         groupPolicy = value;
         break;
       case "in_tree":
-        if (!UUID.test(value))
-          throw placementBadRequest(
-            `Invalid query string parameters: Expected 'in_tree' parameter to be a format of uuid. Got: ${value}`,
-          );
-        inTree = value;
+        inTree = parseInTree(key, value);
         break;
       case "limit":
         if (!/^[1-9][0-9]*$/.test(value))
@@ -148,6 +155,7 @@ export function parseCandidatesQuery(raw: RawQuery, vocabulary: Vocabulary): Can
       forbiddenTraits: d.forbidden,
       memberOf: d.memberOf,
       forbiddenAggregates: d.forbiddenAggs,
+      ...(d.inTree === undefined ? {} : { inTree: d.inTree }),
     });
   }
   if (orphans.length > 0) {
@@ -180,6 +188,14 @@ export function parseCandidatesQuery(raw: RawQuery, vocabulary: Vocabulary): Can
     rootForbidden: root.forbidden,
     limit,
   };
+}
+
+function parseInTree(key: string, value: string): string {
+  if (!UUID.test(value))
+    throw placementBadRequest(
+      `Invalid query string parameters: Expected '${key}' parameter to be a format of uuid. Got: ${value}`,
+    );
+  return value;
 }
 
 function parseResources(value: string, vocabulary: Vocabulary): Record<string, number> {

@@ -106,9 +106,12 @@ function inAggregates(state: PlacementState, node: ProviderNode, group: RequestG
  */
 export function allowedRoots(state: PlacementState, query: CandidatesQuery): Set<string> | null {
   let roots: Set<string> | null = null;
-  if (query.inTree !== null) {
-    const node = state.peek(query.inTree);
-    roots = new Set(node === undefined ? [] : [node.rootUuid]);
+  // in_tree and in_tree<N>: without sharing providers every group of a candidate is in one tree,
+  // so each names the one root the candidates may come from (two different trees: none).
+  for (const uuid of [query.inTree, ...query.groups.map((g) => g.inTree ?? null)]) {
+    if (uuid === null) continue;
+    const root = state.peek(uuid)?.rootUuid;
+    roots = new Set(root !== undefined && (roots === null || roots.has(root)) ? [root] : []);
   }
   if (query.rootRequired.length > 0 || query.rootForbidden.length > 0) {
     const ok = (uuid: string) => {
