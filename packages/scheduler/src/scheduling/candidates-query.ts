@@ -2,7 +2,9 @@
  * The allocation candidates query for a RequestSpec, as Nova's `resources_from_request_spec`
  * builds it: VCPU, MEMORY_MB and DISK_GB from the flavor, overridden or extended by
  * `resources[N]:CLASS=amount` extra specs, required and forbidden traits from
- * `trait[N]:NAME=required|forbidden`, and `limit` (Nova's `max_placement_results`).
+ * `trait[N]:NAME=required|forbidden`, and `limit` (Nova's `max_placement_results`). A flavor with
+ * `hw:cpu_policy=dedicated` asks for PCPU instead of VCPU (Nova since Train), and
+ * `hw:cpu_thread_policy=isolate|require` forbids or requires `HW_CPU_HYPERTHREADING`.
  */
 import { badRequest } from "@stratus/core/errors";
 import type { RequestSpec } from "../selection/request-spec.js";
@@ -32,7 +34,13 @@ export function candidatesQueryFor(spec: RequestSpec, limit = 1000): Record<stri
   };
   const f = spec.flavor;
   const base = group("");
-  base.resources.set("VCPU", f.vcpus);
+  const dedicated = spec.numaTopology?.dedicatedCpus === true;
+  base.resources.set(dedicated ? "PCPU" : "VCPU", f.vcpus);
+  if (dedicated) {
+    const threads = f.extraSpecs["hw:cpu_thread_policy"];
+    if (threads === "isolate") base.traits.push("!HW_CPU_HYPERTHREADING");
+    if (threads === "require") base.traits.push("HW_CPU_HYPERTHREADING");
+  }
   base.resources.set("MEMORY_MB", f.memoryMb);
   // Volume-backed boots (no image id) keep the root disk off the host, as Nova's is_bfv.
   const rootGb = spec.image.id === undefined ? 0 : f.rootGb;

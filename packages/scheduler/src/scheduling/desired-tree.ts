@@ -64,6 +64,10 @@ export function desiredTree(report: HypervisorReport): DesiredProvider[] {
       allocation_ratio: r.allocationRatios.ram,
     },
   };
+  // Pinned CPUs are their own class, always at ratio 1 (Nova's PCPU inventory).
+  if ((r.pcpus ?? 0) > 0) {
+    inventories["PCPU"] = { total: r.pcpus!, reserved: 0, max_unit: r.pcpus!, allocation_ratio: 1 };
+  }
   // As Nova's libvirt driver: no DISK_GB inventory when the node has no local disk.
   if (r.localGb > 0) {
     inventories["DISK_GB"] = {

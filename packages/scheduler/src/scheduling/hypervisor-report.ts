@@ -56,6 +56,11 @@ export interface HypervisorReport {
   readonly cell: string;
   /** Physical CPUs usable by guests. */
   readonly vcpus: number;
+  /**
+   * Host CPUs set aside for pinned guests (`[compute] cpu_dedicated_set`): reported as PCPU, never
+   * overcommitted. `vcpus` then counts the shared CPUs only, as Nova's libvirt driver reports them.
+   */
+  readonly pcpus?: number;
   /** RAM in MiB. */
   readonly memoryMb: number;
   /** Local disk in GiB. */
