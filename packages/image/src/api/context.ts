@@ -1,0 +1,59 @@
+/**
+ * What every image route shares: the ports, the clock, and the caller's view of an image.
+ */
+import { randomUUID } from "node:crypto";
+import { forbidden, notFound } from "@stratus/core/errors";
+import type { FastifyRequest } from "fastify";
+import type { Image } from "./model.js";
+import type { ImageRepository } from "./repository.js";
+import type { ImageStore } from "./store.js";
+
+export interface ImageApiDeps {
+  /** Where image records live. */
+  readonly repository: ImageRepository;
+  /** Where image bytes live. */
+  readonly store: ImageStore;
+  /** The clock (default: `new Date()`). */
+  readonly now?: () => Date;
+  /** New image ids (default: random UUIDs). */
+  readonly newId?: () => string;
+}
+
+export interface ImageRouteContext {
+  readonly repository: ImageRepository;
+  readonly store: ImageStore;
+  /** The current instant as an ISO string. */
+  now(): string;
+  newId(): string;
+  /** The image if the caller may see it; throws `not_found` as Glance does for hidden ones. */
+  visibleImage(request: FastifyRequest, id: string): Promise<Image>;
+  /** Throws `forbidden` unless the caller is an admin or the image's owner. */
+  assertMayModify(request: FastifyRequest, image: Image): void;
+}
+
+export const isAdmin = (request: FastifyRequest): boolean => request.auth?.isAdmin === true;
+export const projectOf = (request: FastifyRequest): string | null => request.auth?.projectId ?? null;
+
+/** Whether a non-admin project sees an image (own, public, community, shared to it). */
+export const visibleTo = (image: Image, project: string | null): boolean =>
+  image.visibility === "public" || image.visibility === "community" || image.owner === project;
+
+export function routeContext(deps: ImageApiDeps): ImageRouteContext {
+  const now = deps.now ?? (() => new Date());
+  return {
+    repository: deps.repository,
+    store: deps.store,
+    now: () => now().toISOString(),
+    newId: deps.newId ?? randomUUID,
+    async visibleImage(request, id) {
+      const image = await deps.repository.get(id);
+      if (image === null || (!isAdmin(request) && !visibleTo(image, projectOf(request))))
+        throw notFound(`No image found with ID ${id}`);
+      return image;
+    },
+    assertMayModify(request, image) {
+      if (!isAdmin(request) && image.owner !== projectOf(request))
+        throw forbidden("You are not authorized to complete this action.");
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * `PUT/GET /v2/images/{id}/file`: the upload streams through hashing, inspection and the store
+ * in one pass (the image is `saving` meanwhile, `active` after, back to `queued` on any failure
+ * with nothing kept); the download streams the stored bytes with `Content-MD5`.
+ */
+
+import type { Readable } from "node:stream";
+import { badRequest, conflict, forbidden } from "@stratus/core/errors";
+import type { ServiceApp } from "@stratus/core/http";
+import { type ImageRouteContext, isAdmin } from "./context.js";
+import { receiveImageData } from "./upload.js";
+
+type IdParams = { id: string };
+
+export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): void {
+  const { repository, store } = ctx;
+  // The body is handed over as the raw stream: no buffering and no body limit (the store has one).
+  app.addContentTypeParser("application/octet-stream", (_request, payload, done) => done(null, payload));
+
+  app.put<{ Params: IdParams }>("/v2/images/:id/file", async (request, reply) => {
+    const image = await ctx.visibleImage(request, request.params.id);
+    ctx.assertMayModify(request, image);
+    if (image.disk_format === null || image.container_format === null)
+      throw badRequest("Properties disk_format, container_format must be set prior to saving data.");
+    // Claim the image: only a queued one may take data, and only one upload at a time.
+    await repository.update(image.id, (current) => {
+      if (current.status !== "queued")
+        throw conflict(`Image status transition from ${current.status} to saving is not allowed`);
+      return { ...current, status: "saving", updated_at: ctx.now() };
+    });
+    try {
+      const body = (request.body ?? (async function* () {})()) as Readable | AsyncIterable<Uint8Array>;
+      const result = await receiveImageData(store, image.id, image.disk_format, body);
+      await repository.update(image.id, (current) => ({
+        ...current,
+        status: "active",
+        size: result.size,
+        virtual_size: result.virtualSize,
+        checksum: result.checksum,
+        os_hash_algo: result.osHashAlgo,
+        os_hash_value: result.osHashValue,
+        updated_at: ctx.now(),
+      }));
+    } catch (error) {
+      await repository
+        .update(image.id, (current) => ({ ...current, status: "queued", updated_at: ctx.now() }))
+        .catch(() => undefined); // deleted meanwhile: nothing to put back
+      throw error;
+    }
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: IdParams }>("/v2/images/:id/file", async (request, reply) => {
+    const image = await ctx.visibleImage(request, request.params.id);
+    if (image.status === "deactivated" && !isAdmin(request))
+      throw forbidden("The requested image has been deactivated. Image data download is forbidden.");
+    const data = image.status === "active" || image.status === "deactivated" ? await store.read(image.id) : null;
+    if (data === null) return reply.code(204).send();
+    reply.header("content-type", "application/octet-stream");
+    if (image.checksum !== null) reply.header("content-md5", image.checksum);
+    if (image.size !== null) reply.header("content-length", image.size);
+    return reply.code(200).send(data);
+  });
+}

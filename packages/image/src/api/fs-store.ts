@@ -1,0 +1,85 @@
+/**
+ * Glance's filesystem store: one file per image under a directory, written to a temporary file
+ * beside it and renamed into place, so a reader never sees half an image.
+ */
+import { randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { badRequest, payloadTooLarge } from "@stratus/core/errors";
+import type { ImageStore, StagedWrite } from "./store.js";
+
+export interface FilesystemStoreOptions {
+  /** The directory (created if missing). */
+  readonly directory: string;
+  /** Largest image in bytes (Glance's `image_size_cap`, default 1 TiB). */
+  readonly maxSize?: number;
+}
+
+const ID = /^[0-9a-fA-F-]{1,64}$/;
+
+export class FilesystemStore implements ImageStore {
+  readonly directory: string;
+  readonly maxSize: number;
+
+  constructor(options: FilesystemStoreOptions) {
+    this.directory = options.directory;
+    this.maxSize = options.maxSize ?? 2 ** 40;
+  }
+
+  #path(id: string): string {
+    // ids come from the URL: never let one name a path outside the directory
+    if (!ID.test(id)) throw badRequest(`Invalid image id ${id}`);
+    return join(this.directory, id);
+  }
+
+  async begin(id: string): Promise<StagedWrite> {
+    const final = this.#path(id);
+    await mkdir(this.directory, { recursive: true });
+    const temp = join(this.directory, `.${id}.${randomUUID()}.partial`);
+    const handle: FileHandle = await open(temp, "wx");
+    const maxSize = this.maxSize;
+    let size = 0;
+    let done = false;
+    const abort = async (): Promise<void> => {
+      if (done) return;
+      done = true;
+      await handle.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+    };
+    return {
+      async write(chunk) {
+        size += chunk.byteLength;
+        if (size > maxSize) throw payloadTooLarge(`Image exceeds the storage quota of ${maxSize} bytes.`);
+        await handle.write(chunk);
+      },
+      async commit() {
+        await handle.sync();
+        await handle.close();
+        done = true;
+        await rename(temp, final);
+        return size;
+      },
+      abort,
+    };
+  }
+
+  async read(id: string): Promise<AsyncIterable<Uint8Array> | null> {
+    if (!(await this.has(id))) return null;
+    return createReadStream(this.#path(id), { highWaterMark: 1 << 20 });
+  }
+
+  async has(id: string): Promise<boolean> {
+    try {
+      return (await stat(this.#path(id))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const existed = await this.has(id);
+    await rm(this.#path(id), { force: true });
+    return existed;
+  }
+}

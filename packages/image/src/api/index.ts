@@ -1,0 +1,50 @@
+/**
+ * The Glance v2 image API on a core http app (`service: "image"` for Glance's fault bodies).
+ *
+ * ```ts
+ * import { createServiceApp } from "@stratus/core/http";
+ * import { FilesystemStore, MemoryImageRepository, registerImageRoutes } from "@stratus/image/api";
+ * const app = createServiceApp({ service: "image", authenticator, identityUri });
+ * registerImageRoutes(app, { repository: new MemoryImageRepository(), store: new FilesystemStore({ directory }) });
+ * await app.listen({ host: "127.0.0.1", port: 9292 });
+ * ```
+ */
+import type { ServiceApp } from "@stratus/core/http";
+import { type ImageApiDeps, routeContext } from "./context.js";
+import { registerDataRoutes } from "./data-routes.js";
+import { registerImageRoutes as registerImageResourceRoutes } from "./image-routes.js";
+import { imageSchema, imagesSchema } from "./schemas.js";
+
+export type { ImageApiDeps } from "./context.js";
+export { FilesystemStore, type FilesystemStoreOptions } from "./fs-store.js";
+export { MemoryImageRepository } from "./memory-repository.js";
+export {
+  CONTAINER_FORMATS,
+  DISK_FORMATS,
+  IMAGE_STATUSES,
+  type Image,
+  type ImageStatus,
+  imageView,
+  VISIBILITIES,
+  type Visibility,
+} from "./model.js";
+export { JSON_PATCH_TYPE } from "./patch.js";
+export type { ImageFilter, ImageListRequest, ImageRepository } from "./repository.js";
+export { imageSchema, imagesSchema } from "./schemas.js";
+export type { ImageStore, StagedWrite } from "./store.js";
+export { receiveImageData, type UploadResult } from "./upload.js";
+
+/** Registers every Glance v2 image route and the image schemas on `app`. */
+export function registerImageRoutes(app: ServiceApp, deps: ImageApiDeps): void {
+  const ctx = routeContext(deps);
+  // Glance accepts its JSON patch media type as JSON.
+  app.addContentTypeParser(
+    ["application/openstack-images-v2.1-json-patch", "application/openstack-images-v2.0-json-patch"],
+    { parseAs: "string" },
+    app.getDefaultJsonParser("error", "error"),
+  );
+  registerImageResourceRoutes(app, ctx);
+  registerDataRoutes(app, ctx);
+  app.get("/v2/schemas/image", async () => imageSchema());
+  app.get("/v2/schemas/images", async () => imagesSchema());
+}

@@ -1,0 +1,24 @@
+/**
+ * The port image bytes are kept behind (Glance's glance_store drivers). Filesystem today.
+ */
+
+/** A write in progress: bytes go to a temporary place until `commit`. */
+export interface StagedWrite {
+  /** Appends a chunk; throws `payload_too_large` once the store's size limit is passed. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the bytes the image's data (atomic rename); returns the byte count. */
+  commit(): Promise<number>;
+  /** Throws the bytes away. Idempotent, never throws. */
+  abort(): Promise<void>;
+}
+
+export interface ImageStore {
+  /** Starts writing the data of image `id`; nothing is visible until `commit`. */
+  begin(id: string): Promise<StagedWrite>;
+  /** The image's bytes as a stream, or null when the store has none. */
+  read(id: string): Promise<AsyncIterable<Uint8Array> | null>;
+  /** Whether the store holds data for `id`. */
+  has(id: string): Promise<boolean>;
+  /** Deletes the image's data; returns false if there was none. Idempotent. */
+  delete(id: string): Promise<boolean>;
+}
