@@ -42,6 +42,9 @@ export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): voi
         updated_at: ctx.now(),
       }));
     } catch (error) {
+      // The image was claimed as `saving`, so any bytes under its id are this upload's (committed
+      // just before the record could not be updated, e.g. the image was deleted meanwhile).
+      await store.delete(image.id).catch(() => undefined);
       await repository
         .update(image.id, (current) => ({ ...current, status: "queued", updated_at: ctx.now() }))
         .catch(() => undefined); // deleted meanwhile: nothing to put back
