@@ -60,6 +60,14 @@ export function runRepositoryContract(name: string, make: () => Promise<ImageRep
       expect(ids(await repo.list({ filter: { name: "odd" }, limit: 10, marker: null }))).toEqual([3, 1]);
       expect(ids(await repo.list({ filter: { visibleTo: "p1" }, limit: 10, marker: null }))).toEqual([6, 4, 3, 2, 1]);
       expect(ids(await repo.list({ filter: { visibility: "public" }, limit: 10, marker: null }))).toEqual([6]);
+      await repo.update(image(5).id, (i) => ({ ...i, visibility: "community" }));
+      await repo.update(image(4).id, (i) => ({ ...i, os_hidden: true }));
+      expect(ids(await repo.list({ filter: { visibleTo: "p1", osHidden: false }, limit: 10, marker: null }))).toEqual([
+        6, 3, 2, 1,
+      ]);
+      const community = { visibleTo: "p1", visibility: "community" } as const;
+      expect(ids(await repo.list({ filter: community, limit: 10, marker: null }))).toEqual([5]);
+      expect(ids(await repo.list({ filter: { osHidden: true }, limit: 10, marker: null }))).toEqual([4]);
       await expect(repo.list({ filter: {}, limit: 1, marker: image(9).id })).rejects.toMatchObject({
         code: "not_found",
       });

@@ -28,10 +28,14 @@ function listFilter(query: Query, admin: boolean, project: string | null): Image
     throw badRequest(`Invalid status value: ${status}`);
   if (visibility !== undefined && visibility !== "all" && !(VISIBILITIES as readonly string[]).includes(visibility))
     throw badRequest(`Invalid visibility value: ${visibility}`);
+  const hidden = one(query, "os_hidden")?.toLowerCase();
+  if (hidden !== undefined && hidden !== "true" && hidden !== "false")
+    throw badRequest(`Invalid value '${hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.`);
   return {
     ...(name === undefined ? {} : { name }),
     ...(status === undefined ? {} : { status: status as ImageStatus }),
     ...(visibility === undefined || visibility === "all" ? {} : { visibility: visibility as Visibility }),
+    osHidden: hidden === "true",
     ...(admin ? {} : { visibleTo: project }),
   };
 }

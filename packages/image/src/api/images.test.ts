@@ -114,7 +114,19 @@ describe("GET /v2/images", () => {
     expect((await t.call("GET", "/v2/images", undefined, { token: "admin" })).body.images).toHaveLength(1);
   });
 
+  it("lists another project's community images only when asked, and hidden images only with os_hidden=true", async () => {
+    const community = await t.call("POST", "/v2/images", { name: "c", visibility: "community" }, { token: "other" });
+    await t.call("POST", "/v2/images", { name: "h", os_hidden: true });
+    const names = async (q: string) =>
+      (await t.call("GET", `/v2/images${q}`)).body.images.map((i: { name: string }) => i.name);
+    expect(await names("")).toEqual([]);
+    expect(await names("?visibility=community")).toEqual(["c"]);
+    expect(await names("?os_hidden=true")).toEqual(["h"]);
+    expect((await t.call("GET", `/v2/images/${community.body.id}`)).status).toBe(200);
+  });
+
   it.each([
+    ["a bad os_hidden", "os_hidden=maybe"],
     ["an unknown marker", "marker=6b5b2b5e-6d3c-4a59-9d1e-0d3f7b5f3a11"],
     ["a bad status", "status=bogus"],
     ["a bad visibility", "visibility=bogus"],

@@ -9,9 +9,10 @@ const matches = (image: Image, f: ImageFilter): boolean =>
   (f.name === undefined || image.name === f.name) &&
   (f.status === undefined || image.status === f.status) &&
   (f.visibility === undefined || image.visibility === f.visibility) &&
+  (f.osHidden === undefined || image.os_hidden === f.osHidden) &&
   (f.visibleTo === undefined ||
     image.visibility === "public" ||
-    image.visibility === "community" ||
+    (image.visibility === "community" && f.visibility === "community") ||
     image.owner === f.visibleTo);
 
 /** Newest first, then by id, so pages are stable. */

@@ -9,8 +9,13 @@ export interface ImageFilter {
   readonly name?: string;
   readonly status?: ImageStatus;
   readonly visibility?: Visibility;
-  /** Only images this project may see (own, public, community); undefined for an admin. */
+  /**
+   * Only images this project may see: its own and public ones, and community ones when the
+   * filter asks for `visibility: community` (Glance does not list them otherwise). Undefined for an admin.
+   */
   readonly visibleTo?: string | null;
+  /** Only images whose `os_hidden` is this (Glance lists `false` unless asked). */
+  readonly osHidden?: boolean;
 }
 
 export interface ImageListRequest {
