@@ -113,6 +113,21 @@ describe("PUT /v2/images/{id}/file", () => {
   });
 });
 
+describe("formats after upload", () => {
+  it.each([
+    ["disk_format", "qcow2"],
+    ["container_format", "ovf"],
+  ])("refuses to change %s of an active image with 403", async (key, value) => {
+    const id = await created("raw");
+    await upload(id, randomBytes(512));
+    const res = await t.call("PATCH", `/v2/images/${id}`, [{ op: "replace", path: `/${key}`, value }], {
+      headers: { "content-type": "application/openstack-images-v2.1-json-patch" },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toContain(`Attribute ${key} can be only replaced for a queued image.`);
+  });
+});
+
 describe("GET /v2/images/{id}/file", () => {
   it("answers 204 for an image without data", async () => {
     const id = await created("raw");

@@ -65,6 +65,12 @@ describe("POST /v2/images", () => {
     ["an unknown disk format", { disk_format: "floppy" }, 400, "Provided object does not match schema 'image'"],
     ["a non-string custom property", { foo: 1 }, 400, "is not of type 'string'"],
     ["a non-boolean protected", { protected: "yes" }, 400, "is not of type 'boolean'"],
+    [
+      "a negative min_disk",
+      { min_disk: -1 },
+      400,
+      "Invalid value '-1' for parameter 'min_disk': Cannot be a negative value",
+    ],
   ])("refuses %s with %i and a Glance fault body", async (_what, body, status, message) => {
     const res = await t.call("POST", "/v2/images", body);
     expect(res.status).toBe(status);

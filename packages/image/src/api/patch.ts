@@ -54,6 +54,8 @@ export function checkValue(key: string, value: unknown): void {
     case "min_disk":
     case "min_ram":
       if (!Number.isInteger(value)) throw invalid(`${JSON.stringify(value)} is not of type 'integer'`);
+      if ((value as number) < 0)
+        throw badRequest(`Invalid value '${value}' for parameter '${key}': Cannot be a negative value`);
       return;
     case "tags":
       if (!Array.isArray(value) || value.some((t) => typeof t !== "string" || t.length > 255))
@@ -113,6 +115,13 @@ export function applyChanges(image: Image, changes: ReturnType<typeof parseChang
   for (const { op, key, value } of changes) {
     const base = BASE_ATTRIBUTES.has(key);
     if (key === "owner" && op === "replace" && !caller.isAdmin) throw forbidden("Owner can't be updated by non admin.");
+    // the format was checked against the data on upload: it may not change once there is data
+    if (
+      (key === "disk_format" || key === "container_format") &&
+      next.status !== "queued" &&
+      next.status !== "importing"
+    )
+      throw forbidden(`Attribute ${key} can be only replaced for a queued image.`);
     if (op === "remove") {
       if (base) throw forbidden(`Property ${key} may not be removed.`);
       if (!(key in next.properties)) throw conflict(`Property ${key} does not exist.`);
