@@ -9,6 +9,7 @@ import { readCreateBody } from "./create.js";
 import { IMAGE_STATUSES, type ImageStatus, imageView, newImage, VISIBILITIES, type Visibility } from "./model.js";
 import { applyChanges, JSON_PATCH_TYPE, parseChanges } from "./patch.js";
 import type { ImageFilter } from "./repository.js";
+import { parseSort } from "./sort.js";
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 type IdParams = { id: string };
@@ -28,6 +29,8 @@ function listFilter(query: Query, admin: boolean, project: string | null): Image
     throw badRequest(`Invalid status value: ${status}`);
   if (visibility !== undefined && visibility !== "all" && !(VISIBILITIES as readonly string[]).includes(visibility))
     throw badRequest(`Invalid visibility value: ${visibility}`);
+  if (query["changes-since"] !== undefined)
+    throw badRequest('The "changes-since" filter is no longer available on v2.');
   const hidden = one(query, "os_hidden")?.toLowerCase();
   if (hidden !== undefined && hidden !== "true" && hidden !== "false")
     throw badRequest(`Invalid value '${hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.`);
@@ -64,9 +67,10 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
     const query = request.query as Query;
     const { limit, marker } = pageOf(query);
     const filter = listFilter(query, isAdmin(request), projectOf(request));
+    const sort = parseSort(query);
     let images: Awaited<ReturnType<typeof repository.list>>;
     try {
-      images = await repository.list({ filter, limit, marker });
+      images = await repository.list({ filter, limit, marker, sort });
     } catch (error) {
       // Glance turns an unknown marker into a 400
       if (StratusError.is(error) && error.code === "not_found") throw badRequest(error.message);

@@ -131,7 +131,17 @@ describe("GET /v2/images", () => {
     expect((await t.call("GET", `/v2/images/${community.body.id}`)).status).toBe(200);
   });
 
+  it("sorts by name ascending and pages in that order", async () => {
+    for (const name of ["b", "c", "a"]) await create({ name });
+    const first = await t.call("GET", "/v2/images?sort=name:asc&limit=2");
+    expect(first.body.images.map((i: { name: string }) => i.name)).toEqual(["a", "b"]);
+    const rest = await t.call("GET", first.body.next);
+    expect(rest.body.images.map((i: { name: string }) => i.name)).toEqual(["c"]);
+  });
+
   it.each([
+    ["changes-since (gone from v2)", "changes-since=2026-01-01T00:00:00Z"],
+    ["an unknown sort key", "sort_key=owner"],
     ["a bad os_hidden", "os_hidden=maybe"],
     ["an unknown marker", "marker=6b5b2b5e-6d3c-4a59-9d1e-0d3f7b5f3a11"],
     ["a bad status", "status=bogus"],

@@ -4,6 +4,7 @@
 import { conflict, notFound } from "@stratus/core/errors";
 import type { Image } from "./model.js";
 import type { ImageFilter, ImageListRequest, ImageRepository } from "./repository.js";
+import { compareBy, DEFAULT_SORT } from "./sort.js";
 
 const matches = (image: Image, f: ImageFilter): boolean =>
   (f.name === undefined || image.name === f.name) &&
@@ -14,10 +15,6 @@ const matches = (image: Image, f: ImageFilter): boolean =>
     image.visibility === "public" ||
     (image.visibility === "community" && f.visibility === "community") ||
     image.owner === f.visibleTo);
-
-/** Newest first, then by id, so pages are stable. */
-const byCreatedDesc = (a: Image, b: Image): number =>
-  a.created_at === b.created_at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.created_at < b.created_at ? 1 : -1;
 
 export class MemoryImageRepository implements ImageRepository {
   readonly #images = new Map<string, Image>();
@@ -44,7 +41,9 @@ export class MemoryImageRepository implements ImageRepository {
   }
 
   async list(request: ImageListRequest): Promise<readonly Image[]> {
-    const all = [...this.#images.values()].filter((i) => matches(i, request.filter)).sort(byCreatedDesc);
+    const all = [...this.#images.values()]
+      .filter((i) => matches(i, request.filter))
+      .sort(compareBy(request.sort ?? DEFAULT_SORT));
     let start = 0;
     if (request.marker !== null) {
       const at = all.findIndex((i) => i.id === request.marker);

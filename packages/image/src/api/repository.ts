@@ -3,6 +3,7 @@
  * `MemoryImageRepository`; a SQL one passes the same tests.
  */
 import type { Image, ImageStatus, Visibility } from "./model.js";
+import type { SortSpec } from "./sort.js";
 
 /** What a list may be narrowed by (all given ones must match). */
 export interface ImageFilter {
@@ -24,6 +25,8 @@ export interface ImageListRequest {
   readonly limit: number;
   /** Start after the image with this id; throws `not_found` if it does not exist. */
   readonly marker: string | null;
+  /** The order (default `created_at desc`); ties are broken by id. */
+  readonly sort?: readonly SortSpec[];
 }
 
 export interface ImageRepository {
@@ -38,6 +41,6 @@ export interface ImageRepository {
   update(id: string, change: (current: Image) => Image): Promise<Image>;
   /** Removes the image; returns false if it was absent. Idempotent. */
   delete(id: string): Promise<boolean>;
-  /** Images matching the filter, newest `created_at` first (ties by id), one page. */
+  /** Images matching the filter in the asked order, one page. */
   list(request: ImageListRequest): Promise<readonly Image[]>;
 }
