@@ -86,6 +86,7 @@ describe("PUT /v2/images/{id}/file", () => {
     const id = await created("raw");
     const res = await upload(id, randomBytes(4096));
     expect(res.status).toBe(413);
+    expect(res.body.message).toContain("The incoming image is too large");
     expect((await t.call("GET", `/v2/images/${id}`)).body.status).toBe("queued");
     expect(t.storedFiles()).toEqual([]);
   });

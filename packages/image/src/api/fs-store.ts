@@ -50,7 +50,7 @@ export class FilesystemStore implements ImageStore {
     return {
       async write(chunk) {
         size += chunk.byteLength;
-        if (size > maxSize) throw payloadTooLarge(`Image exceeds the storage quota of ${maxSize} bytes.`);
+        if (size > maxSize) throw payloadTooLarge("The incoming image is too large: The provided image is too large.");
         await handle.write(chunk);
       },
       async commit() {
