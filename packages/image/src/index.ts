@@ -9,7 +9,7 @@
  * await convertToRaw("disk.qcow2", "disk.raw", { format: "qcow2" }); // streaming, sparse output
  * ```
  *
- * The Glance v2 API lands in a later change.
+ * The Glance v2 API's routes are in `@stratus/image/api` (`registerImageRoutes`).
  */
 export {
   type ConvertInput,
