@@ -9,6 +9,7 @@ import { container, type DependencyContainer, instanceCachingFactory } from "tsy
 import type { ServerConfig } from "./config.js";
 import { DiscoveryOnlyModule } from "./modules/discovery-only.js";
 import { IdentityModule, SharedIdentity } from "./modules/identity.js";
+import { ImageModule } from "./modules/image.js";
 import { PlacementModule } from "./modules/placement.js";
 import { type RunningServer, type ServiceModule, startServer } from "./server.js";
 import { SERVICE_NAMES, SERVICES } from "./services.js";
@@ -51,7 +52,11 @@ export function compose(config: ServerConfig, logger?: Logger): DependencyContai
     useFactory: (k) =>
       new PlacementModule(config, k.resolve<Logger>(TOKENS.Logger), k.resolve<SharedIdentity>(TOKENS.SharedIdentity)),
   });
-  const served: readonly string[] = ["identity", "placement"];
+  c.register(TOKENS.ServiceModule, {
+    useFactory: (k) =>
+      new ImageModule(config, k.resolve<Logger>(TOKENS.Logger), k.resolve<SharedIdentity>(TOKENS.SharedIdentity)),
+  });
+  const served: readonly string[] = ["identity", "placement", "image"];
   for (const name of SERVICE_NAMES.filter((n) => !served.includes(n))) {
     c.register(TOKENS.ServiceModule, {
       useFactory: (k) => new DiscoveryOnlyModule(SERVICES[name], k.resolve<Logger>(TOKENS.Logger), config.maxBodyBytes),

@@ -1,0 +1,56 @@
+/**
+ * Glance v2 on its port: @stratus/image's API with the image bytes in the data dir (filesystem
+ * store) and, for now, the image records in memory (a restart forgets them; the SQL repository
+ * comes with the rest of the image service). Tokens are validated by the shared identity, and the
+ * image endpoints are listed in the catalog once the port is bound.
+ */
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Logger } from "@stratus/core";
+import { createServiceApp } from "@stratus/core/http";
+import { ensureCatalogEntry } from "@stratus/identity";
+import { FilesystemStore, MemoryImageRepository, registerImageRoutes } from "@stratus/image/api";
+import type { FastifyInstance } from "fastify";
+import type { ServerConfig } from "../config.js";
+import type { ServiceModule } from "../server.js";
+import { SERVICES } from "../services.js";
+import { registerRootDocument } from "./discovery-only.js";
+import type { SharedIdentity } from "./identity.js";
+
+export class ImageModule implements ServiceModule {
+  readonly descriptor = SERVICES.image;
+
+  constructor(
+    private readonly config: ServerConfig,
+    private readonly logger: Logger,
+    private readonly shared: SharedIdentity,
+  ) {}
+
+  async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
+    const { identity } = await this.shared.ready();
+    const app = createServiceApp({
+      service: "image",
+      logger: this.logger.child({ service: "image" }),
+      authenticator: identity.authenticator,
+      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
+      ...(this.config.maxBodyBytes === undefined ? {} : { bodyLimit: this.config.maxBodyBytes }),
+    });
+    // the records do not outlive the process yet, so neither may the bytes (no orphans after a restart)
+    const directory = join(this.config.dataDir, "images");
+    rmSync(directory, { recursive: true, force: true });
+    registerImageRoutes(app, { repository: new MemoryImageRepository(), store: new FilesystemStore({ directory }) });
+    registerRootDocument(app, "image", publicUrl);
+    return app;
+  }
+
+  /** Lists (or moves) the image endpoints in the catalog once the port is known. */
+  async started(url: string): Promise<void> {
+    const { identity } = await this.shared.ready();
+    const { created } = await ensureCatalogEntry(identity, {
+      type: "image",
+      name: "glance",
+      urls: { public: url, internal: url, admin: url },
+    });
+    if (created.length > 0) this.logger.info({ created }, "image listed in the catalog");
+  }
+}
