@@ -22,3 +22,4 @@ export {
   type ServerSpec,
   withScratchDatabase,
 } from "./db/testing.js";
+export { seededRandom } from "./seeded-random.js";

@@ -1,3 +1,4 @@
+import { seededRandom } from "@stratus/core/testing";
 /**
  * Malformed input on every Placement route, seeded: wrong types, missing and extra fields, odd
  * UUIDs and names, junk query strings, every microversion. Placement answers each with a 4xx in
@@ -49,18 +50,6 @@ const ROUTES: ReadonlyArray<readonly [string, string]> = [
   ["POST", "/reshaper"],
   ["GET", "/allocation_candidates"],
 ];
-
-/** A small seeded generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIELDS = [
   "name",
@@ -190,7 +179,7 @@ afterEach(() => t.close());
 
 describe("Placement under malformed input", () => {
   it.each([1, 2, 3, 4])("answers 2,000 junk requests without a 5xx (seed %i)", async (seed) => {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const versions = [
       "1.0",
       "1.28",

@@ -1,3 +1,4 @@
+import { seededRandom } from "@stratus/core/testing";
 import { describe, expect, it } from "vitest";
 import {
   allocationCandidates,
@@ -7,18 +8,6 @@ import {
 } from "./candidates.js";
 import { type CandidatesQuery, parseCandidatesQuery } from "./query.js";
 import { PlacementState } from "./state.js";
-
-/** mulberry32: a small seeded generator so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const uuid = (prefix: number, i: number) =>
   `${prefix.toString(16).padStart(8, "0")}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
@@ -103,7 +92,7 @@ describe("allocation candidates: fast paths against the general engine", () => {
   it.each(Array.from({ length: 12 }, (_, i) => i + 1))(
     "on random cloud %i, every query gives the same requests, summaries and key order with the lone-root fast path as without it, and the JSON writer gives JSON.stringify's text",
     (seed) => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const state = randomCloud(random);
       const inTree = uuid(1, Math.floor(random() * 10));
       let requests = 0;
@@ -124,7 +113,7 @@ describe("allocation candidates: fast paths against the general engine", () => {
   );
 
   it("the JSON answer follows every write: a claim between two queries shows in the summaries", () => {
-    const state = randomCloud(rng(99));
+    const state = randomCloud(seededRandom(99));
     const query = parseCandidatesQuery("resources=VCPU:1", state);
     const before = allocationCandidatesJson(state, query);
     const first = allocationCandidates(state, query).allocation_requests[0]!;

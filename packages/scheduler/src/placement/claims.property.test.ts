@@ -1,21 +1,10 @@
 import { StratusError } from "@stratus/core/errors";
+import { seededRandom } from "@stratus/core/testing";
 import { describe, expect, it } from "vitest";
 import { allocationCandidates } from "./candidates.js";
 import { capacityOf } from "./model.js";
 import { parseCandidatesQuery } from "./query.js";
 import { PlacementState } from "./state.js";
-
-/** mulberry32: a small seeded generator so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const uuid = (prefix: number, i: number) =>
   `${prefix.toString(16).padStart(8, "0")}-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
@@ -35,7 +24,7 @@ describe("claims under concurrency", () => {
   it.each([1, 2, 3])(
     "with room for exactly 900 instances, 1,000 concurrent claims in random order (seed %i) give exactly 900 successes and never over-commit",
     async (seed) => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const state = new PlacementState();
       for (let i = 0; i < 100; i++) {
         const rp = uuid(1, i);
@@ -117,7 +106,7 @@ describe("claims under concurrency", () => {
   it.each(Array.from({ length: 40 }, (_, i) => i + 100))(
     "random inventories, claims, replacements and deletions with stale generations (seed %i) never over-commit and keep usages equal to the allocations",
     (seed) => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
       const state = new PlacementState();
       const rps = Array.from({ length: int(1, 6) }, (_, i) => uuid(1, i));

@@ -1,25 +1,15 @@
 import { StratusError } from "@stratus/core/errors";
+import { seededRandom } from "@stratus/core/testing";
 import { describe, expect, it } from "vitest";
 import { capacityOf } from "../placement/model.js";
 import { buildRequestSpec } from "../selection/build-request-spec.js";
 import { RacingPlacement, testbed, vm } from "./testing.js";
 
-/** A small seeded generator (mulberry32), so a failing interleaving can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe("selectDestinations under concurrency", () => {
   it.each([7])(
     "1,000 concurrent one-instance requests on room for exactly 900: 900 claimed, 100 NoValidHost, none over capacity (seed %i)",
     async (seed) => {
-      const random = seeded(seed);
+      const random = seededRandom(seed);
       // 100 nodes x 9 vCPUs, no overcommit: VCPU is the only limit (9 one-vCPU instances a node).
       const t = await testbed(
         { count: 100, shape: { vcpus: 9, allocationRatios: { cpu: 1, ram: 1.5, disk: 1 } } },

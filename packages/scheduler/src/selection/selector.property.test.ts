@@ -1,3 +1,4 @@
+import { seededRandom } from "@stratus/core/testing";
 import { describe, expect, it } from "vitest";
 import { numaFitFor } from "./filters/numa-pci.js";
 import type { HostNumaCell, HostState, PciDevicePool } from "./host-state.js";
@@ -9,18 +10,6 @@ import type { RequestSpec } from "./request-spec.js";
 import { createSelector } from "./selector.js";
 import { makeHost, makeSpec } from "./testing.js";
 import { rankHosts, type WeigherWithMultiplier } from "./weighing.js";
-
-/** mulberry32: a small seeded generator so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FILTERS = [
   "ComputeFilter",
@@ -165,7 +154,7 @@ describe("selection: fast paths against the plain algorithm", () => {
   it.each(Array.from({ length: 10 }, (_, i) => i + 1))(
     "on random cloud %i the selector's survivors, trace, choice and alternates equal filter-by-filter runs and a full sort",
     (seed) => {
-      const random = rng(seed);
+      const random = seededRandom(seed);
       const registry = createDefaultRegistry();
       const filters = FILTERS.map((name) => plainFilters[name] ?? registry.filter(name));
       const weighers: WeigherWithMultiplier[] = WEIGHERS.map((name) => ({
@@ -215,7 +204,7 @@ describe("selection: fast paths against the plain algorithm", () => {
   it.each(Array.from({ length: 8 }, (_, i) => i + 1))(
     "on random hosts %i the NUMA fit check without allocation agrees with the full fit, and the remembered fit is the fit",
     (seed) => {
-      const random = rng(seed + 100);
+      const random = seededRandom(seed + 100);
       for (const host of randomHosts(random, 150)) {
         const spec = randomSpec(random);
         const topology = spec.numaTopology;
