@@ -8,8 +8,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
 import { type Database, openDatabase } from "@stratus/core/db";
-import { createServiceApp } from "@stratus/core/http";
-import { type BootstrapResult, bootstrap, createIdentity, type Identity } from "@stratus/identity";
+import { createServiceApp, type MicroversionConfig, type ServiceApp, type ServiceName } from "@stratus/core/http";
+import { type BootstrapResult, bootstrap, createIdentity, ensureCatalogEntry, type Identity } from "@stratus/identity";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
@@ -44,6 +44,27 @@ export async function openIdentity(config: ServerConfig): Promise<{ identity: Id
     users: { passwordHashRounds: options.passwordHashRounds },
   });
   return { identity, database };
+}
+
+/**
+ * A service's http app as every module builds it: its logger, tokens checked by the shared
+ * identity, the configured body limit, and the service's microversions when it has them.
+ */
+export function createModuleApp(
+  config: ServerConfig,
+  logger: Logger,
+  identity: Identity,
+  service: ServiceName,
+  microversions?: MicroversionConfig,
+): ServiceApp {
+  return createServiceApp({
+    service,
+    logger: logger.child({ service }),
+    authenticator: identity.authenticator,
+    identityUri: `http://${config.publicHost ?? config.bindHost}:${config.services.identity.port}`,
+    ...(microversions === undefined ? {} : { microversions }),
+    ...(config.maxBodyBytes === undefined ? {} : { bodyLimit: config.maxBodyBytes }),
+  });
 }
 
 /** The identity endpoint URL as clients reach it (public host, identity port, /v3/). */
@@ -92,6 +113,25 @@ export class SharedIdentity {
   }
 }
 
+/**
+ * Lists (or moves) a service's three endpoints in the shared identity's catalog at `url`: what
+ * each service module does once its port is bound.
+ */
+export async function listInCatalog(
+  shared: SharedIdentity,
+  logger: Logger,
+  service: { readonly type: string; readonly name: string },
+  url: string,
+): Promise<void> {
+  const { identity } = await shared.ready();
+  const { created } = await ensureCatalogEntry(identity, {
+    type: service.type,
+    name: service.name,
+    urls: { public: url, internal: url, admin: url },
+  });
+  if (created.length > 0) logger.info({ created }, `${service.name} listed in the catalog`);
+}
+
 export class IdentityModule implements ServiceModule {
   readonly descriptor = SERVICES.identity;
 
@@ -104,13 +144,7 @@ export class IdentityModule implements ServiceModule {
   async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
     const { dataDir, identity: options } = this.config;
     const { identity, database, bootstrap: result, adminPassword } = await this.shared.ready();
-    const app = createServiceApp({
-      service: "identity",
-      logger: this.logger.child({ service: "identity" }),
-      authenticator: identity.authenticator,
-      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
-      ...(this.config.maxBodyBytes === undefined ? {} : { bodyLimit: this.config.maxBodyBytes }),
-    });
+    const app = createModuleApp(this.config, this.logger, identity, "identity");
     identity.registerRoutes(app);
     registerRootDocument(app, "identity", publicUrl);
     app.addHook("onClose", async () => database.close());

@@ -7,15 +7,13 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
-import { createServiceApp } from "@stratus/core/http";
-import { ensureCatalogEntry } from "@stratus/identity";
 import { FilesystemStore, MemoryImageRepository, registerImageRoutes } from "@stratus/image/api";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
 import { registerRootDocument } from "./discovery-only.js";
-import type { SharedIdentity } from "./identity.js";
+import { createModuleApp, listInCatalog, type SharedIdentity } from "./identity.js";
 
 export class ImageModule implements ServiceModule {
   readonly descriptor = SERVICES.image;
@@ -28,13 +26,7 @@ export class ImageModule implements ServiceModule {
 
   async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
     const { identity } = await this.shared.ready();
-    const app = createServiceApp({
-      service: "image",
-      logger: this.logger.child({ service: "image" }),
-      authenticator: identity.authenticator,
-      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
-      ...(this.config.maxBodyBytes === undefined ? {} : { bodyLimit: this.config.maxBodyBytes }),
-    });
+    const app = createModuleApp(this.config, this.logger, identity, "image");
     // the records do not outlive the process yet, so neither may the bytes (no orphans after a restart)
     const directory = join(this.config.dataDir, "images");
     rmSync(directory, { recursive: true, force: true });
@@ -45,12 +37,6 @@ export class ImageModule implements ServiceModule {
 
   /** Lists (or moves) the image endpoints in the catalog once the port is known. */
   async started(url: string): Promise<void> {
-    const { identity } = await this.shared.ready();
-    const { created } = await ensureCatalogEntry(identity, {
-      type: "image",
-      name: "glance",
-      urls: { public: url, internal: url, admin: url },
-    });
-    if (created.length > 0) this.logger.info({ created }, "image listed in the catalog");
+    await listInCatalog(this.shared, this.logger, { type: "image", name: "glance" }, url);
   }
 }

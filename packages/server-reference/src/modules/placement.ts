@@ -4,8 +4,7 @@
  * once the port is bound (clients find Placement through the catalog, as osc-placement does).
  */
 import type { Logger } from "@stratus/core";
-import { createServiceApp, UPSTREAM_MICROVERSIONS } from "@stratus/core/http";
-import { ensureCatalogEntry } from "@stratus/identity";
+import { UPSTREAM_MICROVERSIONS } from "@stratus/core/http";
 import { type PlacementStore, SqlPlacementStore } from "@stratus/scheduler";
 import { registerPlacementRoutes } from "@stratus/scheduler/api";
 import type { FastifyInstance } from "fastify";
@@ -13,7 +12,7 @@ import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
 import { registerRootDocument } from "./discovery-only.js";
-import { openServiceDatabase, type SharedIdentity } from "./identity.js";
+import { createModuleApp, listInCatalog, openServiceDatabase, type SharedIdentity } from "./identity.js";
 
 /** The placement store the config names: SQLite in the data dir by default, or PostgreSQL/MariaDB. */
 export async function openPlacementStore(config: ServerConfig): Promise<PlacementStore> {
@@ -33,14 +32,7 @@ export class PlacementModule implements ServiceModule {
   async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
     const { identity } = await this.shared.ready();
     const store = await openPlacementStore(this.config);
-    const app = createServiceApp({
-      service: "placement",
-      logger: this.logger.child({ service: "placement" }),
-      microversions: UPSTREAM_MICROVERSIONS.placement,
-      authenticator: identity.authenticator,
-      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
-      ...(this.config.maxBodyBytes === undefined ? {} : { bodyLimit: this.config.maxBodyBytes }),
-    });
+    const app = createModuleApp(this.config, this.logger, identity, "placement", UPSTREAM_MICROVERSIONS.placement);
     registerPlacementRoutes(app, { store });
     registerRootDocument(app, "placement", publicUrl);
     app.addHook("onClose", async () => store.close());
@@ -49,12 +41,6 @@ export class PlacementModule implements ServiceModule {
 
   /** Lists (or moves) the placement endpoints in the catalog once the port is known. */
   async started(url: string): Promise<void> {
-    const { identity } = await this.shared.ready();
-    const { created } = await ensureCatalogEntry(identity, {
-      type: "placement",
-      name: "placement",
-      urls: { public: url, internal: url, admin: url },
-    });
-    if (created.length > 0) this.logger.info({ created }, "placement listed in the catalog");
+    await listInCatalog(this.shared, this.logger, { type: "placement", name: "placement" }, url);
   }
 }
