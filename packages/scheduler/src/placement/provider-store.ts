@@ -1,42 +1,12 @@
 import { badRequest, notFound } from "@stratus/core/errors";
 import { concurrentUpdate, PLACEMENT_CODES, placementConflict } from "./errors.js";
+import { validateInventory } from "./inventory-rules.js";
 import { getOrCreate } from "./map-util.js";
 import { type Inventory, type InventoryInput, type ResourceProvider, withInventoryDefaults } from "./model.js";
 import { isCustomName, isStandardResourceClass, isStandardTrait } from "./names.js";
+import type { ProviderNode, ProviderRecord } from "./provider-node.js";
 
-/** A provider as plain data: what persistence saves and loads. */
-export interface ProviderRecord extends ResourceProvider {
-  /** Inventory per resource class. */
-  readonly inventories: Readonly<Record<string, Inventory>>;
-  /** Traits, sorted. */
-  readonly traits: readonly string[];
-  /** Aggregate UUIDs, sorted. */
-  readonly aggregates: readonly string[];
-}
-
-/** The mutable record behind a provider; only the store and the candidates engine read it. */
-export interface ProviderNode {
-  /** Provider UUID. */
-  readonly uuid: string;
-  /** Provider name. */
-  name: string;
-  /** Parent UUID or null for a root (changes only through updateProvider). */
-  parentUuid: string | null;
-  /** Root UUID of the tree (changes only through updateProvider). */
-  rootUuid: string;
-  /** Current provider generation. */
-  generation: number;
-  /** Inventory per resource class. */
-  readonly inventories: Map<string, Inventory>;
-  /** Amount allocated per resource class (kept in step with allocations). */
-  readonly usages: Map<string, number>;
-  /** Traits of this provider. */
-  traits: Set<string>;
-  /** Aggregate UUIDs this provider is a member of. */
-  aggregates: Set<string>;
-  /** UUIDs of direct children. */
-  readonly children: Set<string>;
-}
+export type { ProviderNode, ProviderRecord } from "./provider-node.js";
 
 function addTo(index: Map<string, Set<string>>, key: string, uuid: string): void {
   getOrCreate(index, key, () => new Set()).add(uuid);
@@ -454,22 +424,3 @@ export class ProviderStore {
 
 const EMPTY: ReadonlySet<string> = new Set();
 const EMPTY_NODES: ReadonlySet<ProviderNode> = new Set();
-
-function validateInventory(rc: string, inv: Inventory): void {
-  const ints: (keyof Inventory)[] = ["total", "reserved", "min_unit", "max_unit", "step_size"];
-  for (const k of ints) {
-    if (!Number.isInteger(inv[k]) || inv[k] < 0)
-      throw badRequest(`Bad inventory ${rc}: ${k} must be a non-negative integer.`);
-  }
-  if (inv.total < 1 || inv.min_unit < 1 || inv.max_unit < 1 || inv.step_size < 1) {
-    throw badRequest(`Bad inventory ${rc}: total, min_unit, max_unit and step_size must be at least 1.`);
-  }
-  if (!(inv.allocation_ratio > 0) || !Number.isFinite(inv.allocation_ratio)) {
-    throw badRequest(`Bad inventory ${rc}: allocation_ratio must be a positive number.`);
-  }
-  if (inv.reserved > inv.total)
-    throw badRequest(
-      `Unable to update inventory for resource provider: Invalid inventory for '${rc}': reserved > total.`,
-    );
-  if (inv.min_unit > inv.max_unit) throw badRequest(`Bad inventory ${rc}: min_unit must be <= max_unit.`);
-}
