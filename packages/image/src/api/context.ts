@@ -34,7 +34,7 @@ export interface ImageRouteContext {
 export const isAdmin = (request: FastifyRequest): boolean => request.auth?.isAdmin === true;
 export const projectOf = (request: FastifyRequest): string | null => request.auth?.projectId ?? null;
 
-/** Whether a non-admin project sees an image (own, public, community, shared to it). */
+/** Whether a non-admin project sees an image without being a member (own, public, community). */
 export const visibleTo = (image: Image, project: string | null): boolean =>
   image.visibility === "public" || image.visibility === "community" || image.owner === project;
 
@@ -47,9 +47,13 @@ export function routeContext(deps: ImageApiDeps): ImageRouteContext {
     newId: deps.newId ?? randomUUID,
     async visibleImage(request, id) {
       const image = await deps.repository.get(id);
-      if (image === null || (!isAdmin(request) && !visibleTo(image, projectOf(request))))
-        throw notFound(`No image found with ID ${id}`);
-      return image;
+      if (image !== null && (isAdmin(request) || visibleTo(image, projectOf(request)))) return image;
+      // a member sees a shared image whatever its member status (Glance lists it only once accepted)
+      const project = projectOf(request);
+      if (image !== null && image.visibility === "shared" && project !== null) {
+        if ((await deps.repository.getMember(image.id, project)) !== null) return image;
+      }
+      throw notFound(`No image found with ID ${id}`);
     },
     assertMayModify(request, image) {
       if (!isAdmin(request) && image.owner !== projectOf(request))

@@ -3,7 +3,7 @@
  * (`runRepositoryContract(make)`, `runStoreContract(make)`), run in tests on each one.
  */
 import { describe, expect, it } from "vitest";
-import { type Image, newImage } from "./model.js";
+import { type Image, type ImageMember, newImage } from "./model.js";
 import type { ImageRepository } from "./repository.js";
 import type { ImageStore } from "./store.js";
 
@@ -14,6 +14,14 @@ const image = (n: number, overrides: Partial<Image> = {}): Image => ({
     "p1",
   ),
   ...overrides,
+});
+
+const member = (n: number, memberId: string, minute: number): ImageMember => ({
+  image_id: image(n).id,
+  member_id: memberId,
+  status: "pending",
+  created_at: new Date(Date.UTC(2026, 0, 2, 0, minute)).toISOString(),
+  updated_at: new Date(Date.UTC(2026, 0, 2, 0, minute)).toISOString(),
 });
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
@@ -71,6 +79,67 @@ export function runRepositoryContract(name: string, make: () => Promise<ImageRep
       await expect(repo.list({ filter: {}, limit: 1, marker: image(9).id })).rejects.toMatchObject({
         code: "not_found",
       });
+    });
+
+    it("adds, reads, lists, updates and deletes members; a duplicate is a conflict, a missing image not_found", async () => {
+      const repo = await make();
+      await repo.create(image(1, { visibility: "shared" }));
+      const m = member(1, "p2", 1);
+      await repo.addMember(m);
+      await repo.addMember(member(1, "p3", 0));
+      await expect(repo.addMember(m)).rejects.toMatchObject({ code: "conflict" });
+      await expect(repo.addMember(member(9, "p2", 0))).rejects.toMatchObject({ code: "not_found" });
+      expect(await repo.getMember(image(1).id, "p2")).toEqual(m);
+      expect(await repo.getMember(image(1).id, "p9")).toBeNull();
+      expect((await repo.listMembers(image(1).id)).map((x) => x.member_id)).toEqual(["p3", "p2"]);
+      const accepted = await repo.updateMember(image(1).id, "p2", (x) => ({ ...x, status: "accepted" }));
+      expect(accepted.status).toBe("accepted");
+      expect((await repo.getMember(image(1).id, "p2"))?.status).toBe("accepted");
+      await expect(
+        repo.updateMember(image(1).id, "p2", () => {
+          throw new Error("no");
+        }),
+      ).rejects.toThrow("no");
+      expect((await repo.getMember(image(1).id, "p2"))?.status).toBe("accepted");
+      await expect(repo.updateMember(image(1).id, "p9", (x) => x)).rejects.toMatchObject({ code: "not_found" });
+      expect(await repo.deleteMember(image(1).id, "p3")).toBe(true);
+      expect(await repo.deleteMember(image(1).id, "p3")).toBe(false);
+      expect(await repo.listMembers(image(9).id)).toEqual([]);
+      await repo.delete(image(1).id);
+      expect(await repo.getMember(image(1).id, "p2")).toBeNull();
+      await repo.create(image(1));
+      expect(await repo.listMembers(image(1).id)).toEqual([]);
+    });
+
+    it("lists shared images to a member by member status, and only while the image is shared", async () => {
+      const repo = await make();
+      await repo.create(image(1, { owner: "p1", visibility: "shared" }));
+      await repo.create(image(2, { owner: "p1", visibility: "shared" }));
+      await repo.create(image(3, { owner: "p1", visibility: "private" }));
+      await repo.create(image(4, { owner: "p2", visibility: "shared" }));
+      await repo.addMember({ ...member(1, "p2", 0), status: "accepted" });
+      await repo.addMember(member(2, "p2", 0));
+      await repo.addMember({ ...member(3, "p2", 0), status: "accepted" });
+      const ids = (list: readonly Image[]) => list.map((i) => Number(i.id.slice(-2)));
+      const list = (filter: Parameters<ImageRepository["list"]>[0]["filter"]) =>
+        repo.list({ filter, limit: 10, marker: null }).then(ids);
+      expect(await list({ visibleTo: "p2" })).toEqual([4, 1]);
+      expect(await list({ visibleTo: "p2", memberStatus: "pending" })).toEqual([4, 2]);
+      expect(await list({ visibleTo: "p2", memberStatus: "all" })).toEqual([4, 2, 1]);
+      expect(await list({ visibleTo: "p2", visibility: "shared", memberStatus: "all" })).toEqual([4, 2, 1]);
+      expect(await list({ visibleTo: "p3" })).toEqual([]);
+      await repo.update(image(1).id, (i) => ({ ...i, visibility: "private" }));
+      expect(await list({ visibleTo: "p2" })).toEqual([4]);
+    });
+
+    it("counts an owner's images and bytes", async () => {
+      const repo = await make();
+      expect(await repo.usage("p1")).toEqual({ images: 0, bytes: 0 });
+      await repo.create(image(1, { size: 1000 }));
+      await repo.create(image(2));
+      await repo.create(image(3, { owner: "p2", size: 5 }));
+      await repo.create(image(4, { size: 6 * 1024 ** 3 }));
+      expect(await repo.usage("p1")).toEqual({ images: 3, bytes: 1000 + 6 * 1024 ** 3 });
     });
   });
 }

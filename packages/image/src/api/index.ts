@@ -17,19 +17,22 @@ import { imageSchema, imagesSchema } from "./schemas.js";
 
 export type { ImageApiDeps } from "./context.js";
 export { FilesystemStore, type FilesystemStoreOptions } from "./fs-store.js";
-export { MemoryImageRepository } from "./memory-repository.js";
+export { MemoryImageRepository, matchesFilter } from "./memory-repository.js";
 export {
   CONTAINER_FORMATS,
   DISK_FORMATS,
   IMAGE_STATUSES,
   type Image,
+  type ImageMember,
   type ImageStatus,
   imageView,
+  MEMBER_STATUSES,
+  type MemberStatus,
   VISIBILITIES,
   type Visibility,
 } from "./model.js";
 export { JSON_PATCH_TYPE } from "./patch.js";
-export type { ImageFilter, ImageListRequest, ImageRepository } from "./repository.js";
+export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
 export type { ImageStore, StagedWrite } from "./store.js";
 export { receiveImageData, type UploadResult } from "./upload.js";

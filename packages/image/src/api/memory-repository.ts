@@ -1,23 +1,34 @@
 /**
- * An ImageRepository in a Map: for tests and the embedded server.
+ * An ImageRepository in Maps: for tests and the embedded server.
  */
 import { conflict, notFound } from "@stratus/core/errors";
-import type { Image } from "./model.js";
-import type { ImageFilter, ImageListRequest, ImageRepository } from "./repository.js";
+import type { Image, ImageMember } from "./model.js";
+import type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 import { compareBy, DEFAULT_SORT } from "./sort.js";
 
-const matches = (image: Image, f: ImageFilter): boolean =>
-  (f.name === undefined || image.name === f.name) &&
-  (f.status === undefined || image.status === f.status) &&
-  (f.visibility === undefined || image.visibility === f.visibility) &&
-  (f.osHidden === undefined || image.os_hidden === f.osHidden) &&
-  (f.visibleTo === undefined ||
-    image.visibility === "public" ||
-    (image.visibility === "community" && f.visibility === "community") ||
-    image.owner === f.visibleTo);
+/** Whether `image` passes `f`; `memberOf` is the listing project's membership of the image. */
+export function matchesFilter(image: Image, f: ImageFilter, memberOf: ImageMember | undefined): boolean {
+  if (f.name !== undefined && image.name !== f.name) return false;
+  if (f.status !== undefined && image.status !== f.status) return false;
+  if (f.visibility !== undefined && image.visibility !== f.visibility) return false;
+  if (f.osHidden !== undefined && image.os_hidden !== f.osHidden) return false;
+  if (f.visibleTo === undefined) return true;
+  if (image.owner === f.visibleTo) return true;
+  if (image.visibility === "public") return true;
+  if (image.visibility === "community") return f.visibility === "community";
+  if (image.visibility !== "shared" || memberOf === undefined) return false;
+  const wanted = f.memberStatus ?? "accepted";
+  return wanted === "all" || memberOf.status === wanted;
+}
+
+const byCreation = (a: ImageMember, b: ImageMember): number =>
+  a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.member_id < b.member_id ? -1 : 1;
+
+const memberKey = (imageId: string, memberId: string): string => `${imageId}\u0000${memberId}`;
 
 export class MemoryImageRepository implements ImageRepository {
   readonly #images = new Map<string, Image>();
+  readonly #members = new Map<string, ImageMember>();
 
   async get(id: string): Promise<Image | null> {
     return this.#images.get(id) ?? null;
@@ -37,12 +48,16 @@ export class MemoryImageRepository implements ImageRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    for (const [key, member] of this.#members) if (member.image_id === id) this.#members.delete(key);
     return this.#images.delete(id);
   }
 
   async list(request: ImageListRequest): Promise<readonly Image[]> {
+    const project = request.filter.visibleTo;
     const all = [...this.#images.values()]
-      .filter((i) => matches(i, request.filter))
+      .filter((i) =>
+        matchesFilter(i, request.filter, project ? this.#members.get(memberKey(i.id, project)) : undefined),
+      )
       .sort(compareBy(request.sort ?? DEFAULT_SORT));
     let start = 0;
     if (request.marker !== null) {
@@ -51,5 +66,48 @@ export class MemoryImageRepository implements ImageRepository {
       start = at + 1;
     }
     return all.slice(start, start + request.limit);
+  }
+
+  async usage(owner: string): Promise<ImageUsage> {
+    let images = 0;
+    let bytes = 0;
+    for (const image of this.#images.values()) {
+      if (image.owner !== owner) continue;
+      images++;
+      bytes += image.size ?? 0;
+    }
+    return { images, bytes };
+  }
+
+  async addMember(member: ImageMember): Promise<void> {
+    if (!this.#images.has(member.image_id)) throw notFound(`No image found with ID ${member.image_id}`);
+    const key = memberKey(member.image_id, member.member_id);
+    if (this.#members.has(key)) throw conflict(`Member ${member.member_id} already exists on image ${member.image_id}`);
+    this.#members.set(key, member);
+  }
+
+  async getMember(imageId: string, memberId: string): Promise<ImageMember | null> {
+    return this.#members.get(memberKey(imageId, memberId)) ?? null;
+  }
+
+  async listMembers(imageId: string): Promise<readonly ImageMember[]> {
+    return [...this.#members.values()].filter((m) => m.image_id === imageId).sort((a, b) => byCreation(a, b));
+  }
+
+  async updateMember(
+    imageId: string,
+    memberId: string,
+    change: (current: ImageMember) => ImageMember,
+  ): Promise<ImageMember> {
+    const key = memberKey(imageId, memberId);
+    const current = this.#members.get(key);
+    if (current === undefined) throw notFound(`${memberId} is not a member of image ${imageId}`);
+    const next = change(current);
+    this.#members.set(key, next);
+    return next;
+  }
+
+  async deleteMember(imageId: string, memberId: string): Promise<boolean> {
+    return this.#members.delete(memberKey(imageId, memberId));
   }
 }

@@ -20,6 +20,19 @@ export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 export const VISIBILITIES = ["community", "public", "private", "shared"] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
+export const MEMBER_STATUSES = ["pending", "accepted", "rejected"] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+/** A project an image is shared with (Glance's image member). */
+export interface ImageMember {
+  readonly image_id: string;
+  readonly member_id: string;
+  readonly status: MemberStatus;
+  /** ISO instants, as on images. */
+  readonly created_at: string;
+  readonly updated_at: string;
+}
+
 /** glance.common.config's default `disk_formats`. */
 export const DISK_FORMATS = [
   "ami",

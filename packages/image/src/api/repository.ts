@@ -2,7 +2,7 @@
  * The port the image API keeps its records behind. The in-memory implementation is
  * `MemoryImageRepository`; a SQL one passes the same tests.
  */
-import type { Image, ImageStatus, Visibility } from "./model.js";
+import type { Image, ImageMember, ImageStatus, MemberStatus, Visibility } from "./model.js";
 import type { SortSpec } from "./sort.js";
 
 /** What a list may be narrowed by (all given ones must match). */
@@ -15,6 +15,11 @@ export interface ImageFilter {
    * filter asks for `visibility: community` (Glance does not list them otherwise). Undefined for an admin.
    */
   readonly visibleTo?: string | null;
+  /**
+   * With `visibleTo`: which of the `shared` images that project is a member of are listed, by the
+   * member's status (Glance's `member_status`, default `accepted`; `all` for any).
+   */
+  readonly memberStatus?: MemberStatus | "all";
   /** Only images whose `os_hidden` is this (Glance lists `false` unless asked). */
   readonly osHidden?: boolean;
 }
@@ -43,4 +48,23 @@ export interface ImageRepository {
   delete(id: string): Promise<boolean>;
   /** Images matching the filter in the asked order, one page. */
   list(request: ImageListRequest): Promise<readonly Image[]>;
+  /** How many images `owner` has and the sum of their sizes in bytes (for quotas). */
+  usage(owner: string): Promise<ImageUsage>;
+
+  /** Adds a member; throws `not_found` if the image is absent and `conflict` if the member exists. */
+  addMember(member: ImageMember): Promise<void>;
+  /** One member of an image, or null. */
+  getMember(imageId: string, memberId: string): Promise<ImageMember | null>;
+  /** The image's members, oldest first (ties by member id). */
+  listMembers(imageId: string): Promise<readonly ImageMember[]>;
+  /** Like `update`, for a member; throws `not_found` when absent. */
+  updateMember(imageId: string, memberId: string, change: (current: ImageMember) => ImageMember): Promise<ImageMember>;
+  /** Removes a member; returns false if it was absent. Deleting an image removes its members too. */
+  deleteMember(imageId: string, memberId: string): Promise<boolean>;
+}
+
+export interface ImageUsage {
+  readonly images: number;
+  /** Sum of `size` over the owner's images (images without data count 0). */
+  readonly bytes: number;
 }
