@@ -33,6 +33,12 @@ const cases: Case[] = [
     },
   },
   {
+    name: "an empty JSON body is no body (Tempest's role grants): the route's validation answers",
+    ...post("identity", ""),
+    status: 400,
+    body: { error: { code: 400, title: "Bad Request", message: "None is not of type 'object'" } },
+  },
+  {
     name: "Keystone names the field path of a value of the wrong type",
     ...post("identity", '{"thing":{"name":1,"size":1}}'),
     status: 400,
