@@ -137,19 +137,24 @@ describe("GET /v2/images/{id}/file", () => {
     expect(res.raw.byteLength).toBe(0);
   });
 
-  it("forbids a member's download of a deactivated image until it is reactivated (admin only actions)", async () => {
+  it("lets the owner deactivate and reactivate (not another project), and forbids non-admin downloads meanwhile", async () => {
     const id = await created("raw");
     await upload(id, randomBytes(512));
-    expect((await t.call("POST", `/v2/images/${id}/actions/deactivate`)).status).toBe(403);
-    expect((await t.call("POST", `/v2/images/${id}/actions/deactivate`, undefined, { token: "admin" })).status).toBe(
-      204,
-    );
+    await t.call("PATCH", `/v2/images/${id}`, [{ op: "replace", path: "/visibility", value: "public" }], {
+      headers: { "content-type": "application/openstack-images-v2.1-json-patch" },
+    });
+    const deactivate = (token: "member" | "other") =>
+      t.call("POST", `/v2/images/${id}/actions/deactivate`, undefined, { token });
+    expect((await deactivate("other")).status).toBe(403);
+    expect((await deactivate("member")).status).toBe(204);
+    expect((await deactivate("member")).status).toBe(204); // idempotent
     expect((await t.call("GET", `/v2/images/${id}`)).body.status).toBe("deactivated");
     expect((await t.call("GET", `/v2/images/${id}/file`)).status).toBe(403);
     expect((await t.call("GET", `/v2/images/${id}/file`, undefined, { token: "admin" })).status).toBe(200);
-    expect((await t.call("POST", `/v2/images/${id}/actions/reactivate`, undefined, { token: "admin" })).status).toBe(
-      204,
+    expect((await t.call("POST", `/v2/images/${id}/actions/reactivate`, undefined, { token: "other" })).status).toBe(
+      403,
     );
+    expect((await t.call("POST", `/v2/images/${id}/actions/reactivate`)).status).toBe(204);
     expect((await t.call("GET", `/v2/images/${id}/file`)).status).toBe(200);
   });
 

@@ -7,7 +7,7 @@ import { glanceNext, type ServiceApp } from "@stratus/core/http";
 import { type ImageRouteContext, isAdmin, projectOf } from "./context.js";
 import { readCreateBody } from "./create.js";
 import { IMAGE_STATUSES, type ImageStatus, imageView, newImage, VISIBILITIES, type Visibility } from "./model.js";
-import { applyChanges, JSON_PATCH_TYPE, parseChanges } from "./patch.js";
+import { applyChanges, JSON_PATCH_TYPE, JSON_PATCH_V20_TYPE, parseChanges } from "./patch.js";
 import type { ImageFilter } from "./repository.js";
 import { parseSort } from "./sort.js";
 
@@ -96,14 +96,14 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
     const type = String(request.headers["content-type"] ?? "")
       .split(";")[0]
       ?.trim();
-    if (type !== JSON_PATCH_TYPE)
+    if (type !== JSON_PATCH_TYPE && type !== JSON_PATCH_V20_TYPE)
       throw new StratusError(
         "unsupported_media_type",
-        `Image PATCH expects Content-Type one of: application/openstack-images-v2.0-json-patch, ${JSON_PATCH_TYPE}`,
+        `Image PATCH expects Content-Type one of: ${JSON_PATCH_V20_TYPE}, ${JSON_PATCH_TYPE}`,
       );
     const image = await ctx.visibleImage(request, request.params.id);
     ctx.assertMayModify(request, image);
-    const changes = parseChanges(request.body);
+    const changes = parseChanges(request.body, type);
     const updated = await repository.update(image.id, (current) => {
       const next = applyChanges(current, changes, { isAdmin: isAdmin(request) });
       return next === current ? current : { ...next, updated_at: ctx.now() };
@@ -123,7 +123,9 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
   const action = (name: "deactivate" | "reactivate", from: ImageStatus, to: ImageStatus) =>
     app.post<{ Params: IdParams }>(`/v2/images/:id/actions/${name}`, async (request, reply) => {
       const image = await ctx.visibleImage(request, request.params.id);
-      if (!isAdmin(request)) throw forbidden(`You are not authorized to ${name} this image.`);
+      // Glance's default policy: an admin, or a member of the owning project
+      if (!isAdmin(request) && image.owner !== projectOf(request))
+        throw forbidden(`You are not authorized to ${name} this image.`);
       await repository.update(image.id, (current) => {
         if (current.status === to) return current; // idempotent, as Glance
         if (current.status !== from) throw forbidden(`Not allowed to ${name} image in status '${current.status}'`);

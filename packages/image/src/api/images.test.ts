@@ -238,6 +238,25 @@ describe("PATCH /v2/images/{id}", () => {
     expect(json.status).toBe(415);
     expect((await patch(id, [{ op: "replace", path: "/name", value: "x" }], "other")).status).toBe(404);
   });
+
+  it("takes the draft-4 style of application/openstack-images-v2.0-json-patch too", async () => {
+    const { id } = await create({ name: "old" });
+    const v20 = (ops: unknown) =>
+      t.call("PATCH", `/v2/images/${id}`, ops, {
+        headers: { "content-type": "application/openstack-images-v2.0-json-patch" },
+      });
+    const res = await v20([
+      { replace: "/name", value: "new" },
+      { add: "/os_distro", value: "debian" },
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: "new", os_distro: "debian" });
+    expect((await v20([{ remove: "/os_distro" }])).body.os_distro).toBeUndefined();
+    const two = await v20([{ add: "/a", replace: "/b", value: "x" }]);
+    expect(two.status).toBe(400);
+    expect(two.body.message).toContain('exactly one member named "add", "remove", or "replace"');
+    expect((await v20([{ replace: "/status", value: "active" }])).status).toBe(403);
+  });
 });
 
 describe("schemas", () => {

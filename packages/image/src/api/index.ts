@@ -14,6 +14,7 @@ import { type ImageApiDeps, routeContext } from "./context.js";
 import { registerDataRoutes } from "./data-routes.js";
 import { registerImageRoutes as registerImageResourceRoutes } from "./image-routes.js";
 import { imageSchema, imagesSchema } from "./schemas.js";
+import { registerTagRoutes } from "./tag-routes.js";
 
 export type { ImageApiDeps } from "./context.js";
 export { FilesystemStore, type FilesystemStoreOptions } from "./fs-store.js";
@@ -48,6 +49,7 @@ export function registerImageRoutes(app: ServiceApp, deps: ImageApiDeps): void {
   );
   registerImageResourceRoutes(app, ctx);
   registerDataRoutes(app, ctx);
+  registerTagRoutes(app, ctx);
   app.get("/v2/schemas/image", async () => imageSchema());
   app.get("/v2/schemas/images", async () => imagesSchema());
 }

@@ -15,6 +15,8 @@ import {
 } from "./model.js";
 
 export const JSON_PATCH_TYPE = "application/openstack-images-v2.1-json-patch";
+/** The older draft-4 style (`{"replace": "/name", "value": ...}`), still sent by Tempest. */
+export const JSON_PATCH_V20_TYPE = "application/openstack-images-v2.0-json-patch";
 const OPERATIONS = ["add", "remove", "replace"] as const;
 type Operation = (typeof OPERATIONS)[number];
 
@@ -99,10 +101,29 @@ function parseChange(raw: unknown): { op: Operation; key: string; value: unknown
   return { op: op as Operation, key, value };
 }
 
-/** Glance's JSON parse of the whole body: a list of changes. Throws `bad_request`/`forbidden`. */
-export function parseChanges(body: unknown): Array<{ op: Operation; key: string; value: unknown }> {
+/** A draft-4 change (the operation's name is the member that holds the path) in draft-10 form. */
+function fromDraft4(raw: unknown): unknown {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw badRequest("Operations must be JSON objects.");
+  const change = raw as Record<string, unknown>;
+  const ops = OPERATIONS.filter((op) => op in change);
+  const [op] = ops;
+  if (op === undefined || ops.length !== 1)
+    throw badRequest('Operation objects must contain exactly one member named "add", "remove", or "replace".');
+  const { [op]: path, ...rest } = change;
+  return { ...rest, op, path };
+}
+
+/**
+ * Glance's JSON parse of the whole body: a list of changes, in the draft-10 style of
+ * `JSON_PATCH_TYPE` or the draft-4 style of `JSON_PATCH_V20_TYPE`. Throws `bad_request`/`forbidden`.
+ */
+export function parseChanges(
+  body: unknown,
+  mediaType: string = JSON_PATCH_TYPE,
+): Array<{ op: Operation; key: string; value: unknown }> {
   if (!Array.isArray(body)) throw badRequest("Request body must be a JSON array of operation objects.");
-  return body.map(parseChange);
+  return body.map((raw) => parseChange(mediaType === JSON_PATCH_V20_TYPE ? fromDraft4(raw) : raw));
 }
 
 export interface PatchCaller {
