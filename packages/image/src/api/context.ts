@@ -4,9 +4,13 @@
 import { randomUUID } from "node:crypto";
 import { forbidden, notFound } from "@stratus/core/errors";
 import type { FastifyRequest } from "fastify";
+import type { ImageConversionOptions } from "./import/convert-step.js";
+import type { ImportRunner } from "./import/runner.js";
 import type { Image } from "./model.js";
 import type { ImageRepository } from "./repository.js";
 import type { ImageStore } from "./store.js";
+import type { TaskRepository } from "./tasks.js";
+import type { WebDownloadOptions } from "./web-download.js";
 
 export interface ImageApiDeps {
   /** Where image records live. */
@@ -17,11 +21,25 @@ export interface ImageApiDeps {
   readonly now?: () => Date;
   /** New image ids (default: random UUIDs). */
   readonly newId?: () => string;
+  /** The import staging area (Glance's `os_glance_staging_store`); without it no import method is offered. */
+  readonly staging?: ImageStore;
+  /** Where import tasks live (default: in memory). */
+  readonly tasks?: TaskRepository;
+  /** Convert every imported image to this format (Glance's `[image_conversion] output_format`). */
+  readonly conversion?: ImageConversionOptions;
+  /** Where conversions write their files (default: a directory under the OS temp dir). */
+  readonly conversionWorkDir?: string;
+  /** The web-download method's filters and limits (Glance's `import_filtering_opts`). */
+  readonly webDownload?: WebDownloadOptions;
+  /** Runs the imports in the background; pass one to await them (`idle()`), e.g. in tests. */
+  readonly imports?: ImportRunner;
 }
 
 export interface ImageRouteContext {
   readonly repository: ImageRepository;
   readonly store: ImageStore;
+  /** The import methods offered (Glance's `enabled_import_methods`); empty without a staging area. */
+  readonly importMethods: readonly string[];
   /** The current instant as an ISO string. */
   now(): string;
   newId(): string;
@@ -43,6 +61,7 @@ export function routeContext(deps: ImageApiDeps): ImageRouteContext {
   return {
     repository: deps.repository,
     store: deps.store,
+    importMethods: deps.staging === undefined ? [] : ["glance-direct", "web-download"],
     now: () => now().toISOString(),
     newId: deps.newId ?? randomUUID,
     async visibleImage(request, id) {

@@ -60,6 +60,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
     const image = { ...newImage(id, now, projectOf(request)), ...input.attributes, properties: input.properties };
     await repository.create(image);
     reply.header("location", `/v2/images/${id}`);
+    if (ctx.importMethods.length > 0) reply.header("openstack-image-import-methods", ctx.importMethods.join(","));
     return reply.code(201).send(imageView(image));
   });
 

@@ -13,11 +13,19 @@ import type { ServiceApp } from "@stratus/core/http";
 import { type ImageApiDeps, routeContext } from "./context.js";
 import { registerDataRoutes } from "./data-routes.js";
 import { registerImageRoutes as registerImageResourceRoutes } from "./image-routes.js";
+import { importEnvironment } from "./import/environment.js";
+import { ImportRunner } from "./import/runner.js";
+import { registerImportRoutes } from "./import-routes.js";
 import { imageSchema, imagesSchema } from "./schemas.js";
 import { registerTagRoutes } from "./tag-routes.js";
+import { registerTaskRoutes } from "./task-routes.js";
+import { MemoryTaskRepository } from "./tasks.js";
 
 export type { ImageApiDeps } from "./context.js";
 export { FilesystemStore, type FilesystemStoreOptions } from "./fs-store.js";
+export { CONVERSION_FORMATS, type ConversionFormat, type ImageConversionOptions } from "./import/convert-step.js";
+export { ImportRunner } from "./import/runner.js";
+export { IMPORT_METHODS } from "./import-routes.js";
 export { MemoryImageRepository, matchesFilter } from "./memory-repository.js";
 export {
   CONTAINER_FORMATS,
@@ -36,7 +44,16 @@ export { JSON_PATCH_TYPE } from "./patch.js";
 export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
 export type { ImageStore, StagedWrite } from "./store.js";
+export {
+  type ImageTask,
+  MemoryTaskRepository,
+  TASK_STATUSES,
+  type TaskListRequest,
+  type TaskRepository,
+  type TaskStatus,
+} from "./tasks.js";
 export { receiveImageData, type UploadResult } from "./upload.js";
+export { addressRefusal, uriRefusal, type WebDownloadOptions } from "./web-download.js";
 
 /** Registers every Glance v2 image route and the image schemas on `app`. */
 export function registerImageRoutes(app: ServiceApp, deps: ImageApiDeps): void {
@@ -50,6 +67,12 @@ export function registerImageRoutes(app: ServiceApp, deps: ImageApiDeps): void {
   registerImageResourceRoutes(app, ctx);
   registerDataRoutes(app, ctx);
   registerTagRoutes(app, ctx);
+  const tasks = deps.tasks ?? new MemoryTaskRepository();
+  registerImportRoutes(app, ctx, {
+    env: importEnvironment(deps, ctx, tasks),
+    runner: deps.imports ?? new ImportRunner(),
+  });
+  registerTaskRoutes(app, ctx, tasks);
   app.get("/v2/schemas/image", async () => imageSchema());
   app.get("/v2/schemas/images", async () => imagesSchema());
 }
