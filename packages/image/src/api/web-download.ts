@@ -77,9 +77,9 @@ export function addressRefusal(address: string, options: WebDownloadOptions = {}
 }
 
 /**
- * Glance's `validate_import_uri` with its defaults, plus: hosts written as encoded numbers
- * (`2130706433`, `127.1`) are refused, and a literal IP address must pass `addressRefusal`
- * unless the host is explicitly allowed. Returns the reason a URI is refused, or null.
+ * Glance's `validate_import_uri` with its defaults, plus: a literal IP address (encoded numeric
+ * hosts such as `2130706433` are parsed to one) must pass `addressRefusal` unless the host is
+ * explicitly allowed, and credentials in the URL are refused. Returns the reason, or null.
  */
 export function uriRefusal(uri: string, options: WebDownloadOptions = {}): string | null {
   let url: URL;
@@ -96,7 +96,8 @@ export function uriRefusal(uri: string, options: WebDownloadOptions = {}): strin
   if (url.username !== "" || url.password !== "") return "credentials in the URL are not allowed";
   const host = hostOf(url);
   const allowedHosts = options.allowedHosts ?? [];
-  if (host === "" || (isIP(host) === 0 && /^[\d.]+$|^0x/i.test(host))) return `the host ${host} is not allowed`;
+  // WHATWG URL parsing already turns encoded numeric hosts (2130706433, 0x7f000001, 127.1) into dotted IPv4
+  if (host === "") return "the URL has no host";
   if (allowedHosts.length > 0 ? !allowedHosts.includes(host) : options.disallowedHosts?.includes(host))
     return `the host ${host} is not allowed`;
   const port = url.port === "" ? (DEFAULT_PORTS[url.protocol] as number) : Number(url.port);
