@@ -54,6 +54,19 @@ export const ServerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    image: z
+      .object({
+        /** Convert every imported image to this disk format (Glance's `[image_conversion] output_format`). */
+        conversionFormat: z.enum(["raw", "qcow2"]).optional(),
+        /** web-download filters (Glance's `import_filtering_opts`); an allowed host skips the address rules. */
+        importAllowedHosts: z.array(z.string().min(1)).default([]),
+        importAllowedPorts: z.array(Port).default([80, 443]),
+        importAllowedSchemes: z.array(z.enum(["http", "https"])).default(["http", "https"]),
+        /** Let web-download reach private (RFC 1918, CGNAT, ULA) addresses; never loopback or link-local. */
+        importAllowPrivateAddresses: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
     placement: z
       .object({
         /** PostgreSQL or MariaDB URL; the embedded default is SQLite in dataDir. */
@@ -114,7 +127,9 @@ function readConfigFile(path: string): Record<string, unknown> {
 
 /**
  * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
- * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL.
+ * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL,
+ * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS and _PORTS (comma-separated),
+ * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE (true/false).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -137,6 +152,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env["STRATUS_IDENTITY_DB_URL"]) identity["databaseUrl"] = env["STRATUS_IDENTITY_DB_URL"];
   if (Object.keys(identity).length > 0) out["identity"] = identity;
   if (env["STRATUS_PLACEMENT_DB_URL"]) out["placement"] = { databaseUrl: env["STRATUS_PLACEMENT_DB_URL"] };
+  const image: Record<string, unknown> = {};
+  const list = (raw: string) =>
+    raw
+      .split(",")
+      .map((x) => x.trim())
+      .filter((x) => x !== "");
+  if (env["STRATUS_IMAGE_CONVERSION_FORMAT"]) image["conversionFormat"] = env["STRATUS_IMAGE_CONVERSION_FORMAT"];
+  if (env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"])
+    image["importAllowedHosts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"]);
+  if (env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"])
+    image["importAllowedPorts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"]).map(Number);
+  if (env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"])
+    image["importAllowPrivateAddresses"] = env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"] === "true";
+  if (Object.keys(image).length > 0) out["image"] = image;
   return out;
 }
 

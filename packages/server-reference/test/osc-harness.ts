@@ -41,7 +41,12 @@ export interface Stratus {
 /** Starts `stratus serve` with the identity port and the `fixed` services on free ports, the rest on port 0. */
 export async function startStratus(
   fixed: readonly string[] = [],
-  options: { readonly dataDir?: string; readonly ports?: Readonly<Record<string, number>> } = {},
+  options: {
+    readonly dataDir?: string;
+    readonly ports?: Readonly<Record<string, number>>;
+    /** Extra environment for the server process (e.g. STRATUS_IMAGE_* options). */
+    readonly serverEnv?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Stratus> {
   const which = await run("sh", ["-c", "command -v openstack || true"]);
   if (!which.stdout.trim())
@@ -61,6 +66,7 @@ export async function startStratus(
         STRATUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
         STRATUS_LOG_LEVEL: "warn",
         STRATUS_BCRYPT_COST: "4",
+        ...options.serverEnv,
       },
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -30,7 +30,24 @@ export class ImageModule implements ServiceModule {
     // the records do not outlive the process yet, so neither may the bytes (no orphans after a restart)
     const directory = join(this.config.dataDir, "images");
     rmSync(directory, { recursive: true, force: true });
-    registerImageRoutes(app, { repository: new MemoryImageRepository(), store: new FilesystemStore({ directory }) });
+    // staged bytes and conversion files belong to records that do not outlive the process either
+    const staging = join(this.config.dataDir, "staging");
+    const work = join(this.config.dataDir, "image-convert");
+    for (const dir of [staging, work]) rmSync(dir, { recursive: true, force: true });
+    const { image } = this.config;
+    registerImageRoutes(app, {
+      repository: new MemoryImageRepository(),
+      store: new FilesystemStore({ directory }),
+      staging: new FilesystemStore({ directory: staging }),
+      conversionWorkDir: work,
+      ...(image.conversionFormat === undefined ? {} : { conversion: { outputFormat: image.conversionFormat } }),
+      webDownload: {
+        allowedHosts: image.importAllowedHosts,
+        allowedPorts: image.importAllowedPorts,
+        allowedSchemes: image.importAllowedSchemes,
+        allowPrivateAddresses: image.importAllowPrivateAddresses,
+      },
+    });
     registerRootDocument(app, "image", publicUrl);
     return app;
   }
