@@ -104,9 +104,10 @@ export function registerTaskRoutes(app: ServiceApp, ctx: ImageRouteContext, task
     let imageId: string;
     try {
       imageId = (await ctx.visibleImage(request, request.params.id)).id;
-    } catch {
+    } catch (error) {
       // Glance answers a bare 404 whether the image is missing or hidden from the caller
-      throw notFound("The resource could not be found.");
+      if (StratusError.is(error) && error.code === "not_found") throw notFound("The resource could not be found.");
+      throw error;
     }
     const now = ctx.now();
     const all = await tasks.listByImage(imageId);
