@@ -90,12 +90,11 @@ export function versionDocument(service: ServiceName, options: VersionDocumentOp
       return { status: SUCCESS_STATUS.multipleChoices, body: { versions: [v3] }, headers: {} };
     }
     case "image": {
-      // Glance's list with image_cache_dir and enabled_backends unset, in Glance's own order.
-      const ids: Array<[string, string]> = [
-        ["2.15", "SUPPORTED"],
-        ["2.9", "SUPPORTED"],
-        ["2.17", "CURRENT"],
-      ];
+      // Glance's list with enabled_backends set (we serve /v2/info/stores and the 2.12 image
+      // tasks) and image_cache_dir unset, in Glance's own order.
+      const ids: Array<[string, string]> = [["2.15", "SUPPORTED"]];
+      for (let minor = 13; minor >= 8; minor--) ids.push([`2.${minor}`, "SUPPORTED"]);
+      ids.push(["2.17", "CURRENT"]);
       for (let minor = 7; minor >= 0; minor--) ids.push([`2.${minor}`, "SUPPORTED"]);
       const versions = ids.map(([id, status]) => ({ id: `v${id}`, status, links: [self(`${base}/v2/`)] }));
       return { status: SUCCESS_STATUS.multipleChoices, body: { versions }, headers: {} };

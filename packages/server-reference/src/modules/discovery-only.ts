@@ -41,4 +41,10 @@ export function registerRootDocument(app: FastifyInstance, service: ServiceName,
     }
     return reply.code(doc.status).headers(doc.headers).type("application/json").send(doc.body);
   });
+  // Glance also answers an explicit `/versions`, with 200 (glanceclient asks it first)
+  if (service === "image")
+    app.get("/versions", { config: { public: true, unversioned: true } }, (_request, reply) => {
+      const { headers, body } = versionDocument(service, { publicUrl: publicUrl() });
+      return reply.code(200).headers(headers).type("application/json").send(JSON.stringify(body));
+    });
 }
