@@ -60,6 +60,7 @@ export const ServerConfigSchema = z
         conversionFormat: z.enum(["raw", "qcow2"]).optional(),
         /** web-download filters (Glance's `import_filtering_opts`); an allowed host skips the address rules. */
         importAllowedHosts: z.array(z.string().min(1)).default([]),
+        importTrustedHosts: z.array(z.string().min(1)).default([]),
         importAllowedPorts: z.array(Port).default([80, 443]),
         importAllowedSchemes: z.array(z.enum(["http", "https"])).default(["http", "https"]),
         /** Let web-download reach private (RFC 1918, CGNAT, ULA) addresses; never loopback or link-local. */
@@ -128,7 +129,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 /**
  * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
  * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL,
- * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS and _PORTS (comma-separated),
+ * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS, _TRUSTED_HOSTS and _PORTS (comma-separated),
  * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE (true/false).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -161,6 +162,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env["STRATUS_IMAGE_CONVERSION_FORMAT"]) image["conversionFormat"] = env["STRATUS_IMAGE_CONVERSION_FORMAT"];
   if (env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"])
     image["importAllowedHosts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"]);
+  if (env["STRATUS_IMAGE_IMPORT_TRUSTED_HOSTS"])
+    image["importTrustedHosts"] = list(env["STRATUS_IMAGE_IMPORT_TRUSTED_HOSTS"]);
   if (env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"])
     image["importAllowedPorts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"]).map(Number);
   if (env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"])

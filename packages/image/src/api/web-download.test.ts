@@ -37,6 +37,14 @@ describe("uriRefusal (Glance's import filters with its defaults, plus literal ad
     expect(uriRefusal("http://localhost:8080/x", options)).toContain("host localhost");
   });
 
+  it("lets a trusted host through the address rules without closing the door to other hosts", () => {
+    const options = { trustedHosts: ["127.0.0.1"], allowedPorts: [80, 8080] };
+    expect(uriRefusal("http://127.0.0.1:8080/x", options)).toBeNull();
+    expect(uriRefusal("http://images.example.com/x", options)).toBeNull();
+    expect(uriRefusal("http://127.0.0.2:8080/x", options)).toContain("loopback");
+    expect(uriRefusal("http://169.254.169.254/x", options)).toContain("link-local");
+  });
+
   it("accepts private addresses only when configured to", () => {
     expect(addressRefusal("192.168.1.10")).toContain("private");
     expect(addressRefusal("192.168.1.10", { allowPrivateAddresses: true })).toBeNull();

@@ -20,6 +20,11 @@ export interface WebDownloadOptions {
   /** Hosts allowed (default: any); an allowed host also skips the address rules. */
   readonly allowedHosts?: readonly string[];
   readonly disallowedHosts?: readonly string[];
+  /**
+   * Hosts exempt from the address rules (loopback, link-local, private) without restricting the
+   * others, unlike `allowedHosts`: e.g. a mirror on the same machine.
+   */
+  readonly trustedHosts?: readonly string[];
   /** Ports allowed (default `[80, 443]`); when set, `disallowedPorts` is ignored. */
   readonly allowedPorts?: readonly number[];
   readonly disallowedPorts?: readonly number[];
@@ -76,6 +81,10 @@ export function addressRefusal(address: string, options: WebDownloadOptions = {}
   return null;
 }
 
+/** Whether `host` skips the address rules: explicitly allowed or trusted. */
+const exempt = (host: string, options: WebDownloadOptions): boolean =>
+  (options.allowedHosts ?? []).includes(host) || (options.trustedHosts ?? []).includes(host);
+
 /**
  * Glance's `validate_import_uri` with its defaults, plus: a literal IP address (encoded numeric
  * hosts such as `2130706433` are parsed to one) must pass `addressRefusal` unless the host is
@@ -104,7 +113,7 @@ export function uriRefusal(uri: string, options: WebDownloadOptions = {}): strin
   const allowedPorts = options.allowedPorts ?? [80, 443];
   if (allowedPorts.length > 0 ? !allowedPorts.includes(port) : options.disallowedPorts?.includes(port))
     return `the port ${port} is not allowed`;
-  if (isIP(host) !== 0 && !allowedHosts.includes(host)) return addressRefusal(host, options);
+  if (isIP(host) !== 0 && !exempt(host, options)) return addressRefusal(host, options);
   return null;
 }
 
@@ -120,7 +129,7 @@ async function checkedAddress(url: URL, options: WebDownloadOptions): Promise<{ 
   }
   const first = answers[0];
   if (first === undefined) throw badRequest(`Cannot resolve the host ${host} of ${url.href}.`);
-  if (!(options.allowedHosts ?? []).includes(host)) {
+  if (!exempt(host, options)) {
     // every answer must pass: a client library could otherwise be steered to a bad one
     for (const answer of answers) {
       const why = addressRefusal(answer.address, options);

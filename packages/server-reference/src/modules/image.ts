@@ -43,6 +43,7 @@ export class ImageModule implements ServiceModule {
       ...(image.conversionFormat === undefined ? {} : { conversion: { outputFormat: image.conversionFormat } }),
       webDownload: {
         allowedHosts: image.importAllowedHosts,
+        trustedHosts: image.importTrustedHosts,
         allowedPorts: image.importAllowedPorts,
         allowedSchemes: image.importAllowedSchemes,
         allowPrivateAddresses: image.importAllowPrivateAddresses,
