@@ -35,6 +35,7 @@ describe("PUT /v2/images/{id}/file", () => {
       os_hash_value: sha512(bytes),
       size: bytes.byteLength,
       virtual_size: 64 * 2 ** 20,
+      stores: "file",
     });
     expect(t.storedFiles()).toEqual([id]);
   });

@@ -152,7 +152,13 @@ export function newImage(id: string, now: string, owner: string | null): Image {
   };
 }
 
-/** The JSON body Glance returns for one image. */
+/** The id of the store image data lives in (the filesystem store; one store for now). */
+export const DEFAULT_STORE_ID = "file";
+
+/**
+ * The JSON body Glance returns for one image. `stores` (the ids of the stores holding its data,
+ * comma-separated) is shown once the image has data, as a Glance with several stores does.
+ */
 export function imageView(image: Image): Record<string, unknown> {
   const { properties, created_at, updated_at, tags, ...base } = image;
   return {
@@ -161,6 +167,7 @@ export function imageView(image: Image): Record<string, unknown> {
     tags: [...tags],
     created_at: glanceTime(created_at),
     updated_at: glanceTime(updated_at),
+    ...(image.status === "active" || image.status === "deactivated" ? { stores: DEFAULT_STORE_ID } : {}),
     self: `/v2/images/${image.id}`,
     file: `/v2/images/${image.id}/file`,
     schema: "/v2/schemas/image",
