@@ -69,7 +69,7 @@ export async function runTempest(stratus: Stratus, regex: string, extra: Tempest
   const workspace = join(stratus.dataDir, "tempest");
   mkdirSync(home, { recursive: true });
   const env = { PATH: process.env["PATH"], HOME: home, LANG: "C.UTF-8" };
-  await run("tempest", ["init", workspace], { env, timeout: 60_000 });
+  await run("tempest", ["init", workspace], { cwd: home, env, timeout: 60_000 });
   writeFileSync(join(workspace, "etc", "tempest.conf"), tempestConf(stratus, workspace, extra));
   let output: string;
   try {
