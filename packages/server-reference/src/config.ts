@@ -61,6 +61,7 @@ export const ServerConfigSchema = z
         /** web-download filters (Glance's `import_filtering_opts`); an allowed host skips the address rules. */
         importAllowedHosts: z.array(z.string().min(1)).default([]),
         importTrustedHosts: z.array(z.string().min(1)).default([]),
+        requireFormatMatch: z.boolean().default(true),
         importAllowedPorts: z.array(Port).default([80, 443]),
         importAllowedSchemes: z.array(z.enum(["http", "https"])).default(["http", "https"]),
         /** Let web-download reach private (RFC 1918, CGNAT, ULA) addresses; never loopback or link-local. */
@@ -130,7 +131,7 @@ function readConfigFile(path: string): Record<string, unknown> {
  * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
  * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL,
  * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS, _TRUSTED_HOSTS and _PORTS (comma-separated),
- * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE (true/false).
+ * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -162,6 +163,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env["STRATUS_IMAGE_CONVERSION_FORMAT"]) image["conversionFormat"] = env["STRATUS_IMAGE_CONVERSION_FORMAT"];
   if (env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"])
     image["importAllowedHosts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"]);
+  if (env["STRATUS_IMAGE_REQUIRE_FORMAT_MATCH"])
+    image["requireFormatMatch"] = env["STRATUS_IMAGE_REQUIRE_FORMAT_MATCH"] !== "false";
   if (env["STRATUS_IMAGE_IMPORT_TRUSTED_HOSTS"])
     image["importTrustedHosts"] = list(env["STRATUS_IMAGE_IMPORT_TRUSTED_HOSTS"]);
   if (env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"])

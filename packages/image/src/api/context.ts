@@ -33,11 +33,18 @@ export interface ImageApiDeps {
   readonly webDownload?: WebDownloadOptions;
   /** Runs the imports in the background; pass one to await them (`idle()`), e.g. in tests. */
   readonly imports?: ImportRunner;
+  /**
+   * Glance's `[image_format] require_image_format_match` (default true). False lets content with
+   * no recognized container pass under any declared disk_format; every safety check still runs.
+   */
+  readonly requireFormatMatch?: boolean;
 }
 
 export interface ImageRouteContext {
   readonly repository: ImageRepository;
   readonly store: ImageStore;
+  /** Whether uploads of plain raw content pass under another declared disk_format. */
+  readonly allowRawContent: boolean;
   /** The import methods offered (Glance's `enabled_import_methods`); empty without a staging area. */
   readonly importMethods: readonly string[];
   /** The current instant as an ISO string. */
@@ -61,6 +68,7 @@ export function routeContext(deps: ImageApiDeps): ImageRouteContext {
   return {
     repository: deps.repository,
     store: deps.store,
+    allowRawContent: deps.requireFormatMatch === false,
     importMethods: deps.staging === undefined ? [] : ["glance-direct", "web-download"],
     now: () => now().toISOString(),
     newId: deps.newId ?? randomUUID,

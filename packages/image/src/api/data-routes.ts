@@ -30,7 +30,9 @@ export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): voi
     });
     try {
       const body = (request.body ?? (async function* () {})()) as Readable | AsyncIterable<Uint8Array>;
-      const result = await receiveImageData(store, image.id, image.disk_format, body);
+      const result = await receiveImageData(store, image.id, image.disk_format, body, {
+        allowRawContent: ctx.allowRawContent,
+      });
       await repository.update(image.id, (current) => ({
         ...current,
         status: "active",

@@ -81,6 +81,24 @@ describe("PUT /v2/images/{id}/file", () => {
     expect((await t.call("GET", `/v2/images/${id}/file`)).status).toBe(204);
   });
 
+  it("takes plain raw content under another disk_format only with requireFormatMatch off, never a qcow2", async () => {
+    const bytes = randomBytes(4096);
+    const strict = await created("vhd");
+    expect((await upload(strict, bytes)).body.message).toContain(
+      "format-mismatch: the image was declared vhd but its content is raw",
+    );
+    await t.close();
+    t = await imageTestApp({ deps: { requireFormatMatch: false } });
+    const lenient = await created("vhd");
+    expect((await upload(lenient, bytes)).status).toBe(204);
+    expect((await t.call("GET", `/v2/images/${lenient}`)).body).toMatchObject({ status: "active", size: 4096 });
+    dir.create("declared-raw.qcow2", "qcow2", "16M");
+    const lying = await created("raw");
+    const res = await upload(lying, dir.read("declared-raw.qcow2"));
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain("format-mismatch: the image was declared raw but its content is qcow2");
+  });
+
   it("refuses an image over the store's size limit with 413 and keeps nothing", async () => {
     await t.close();
     t = await imageTestApp({ maxSize: 1024 });

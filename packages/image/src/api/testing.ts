@@ -6,6 +6,7 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createServiceApp, type ServiceApp, StaticAuthenticator } from "@stratus/core/http";
+import type { ImageApiDeps } from "./context.js";
 import { FilesystemStore } from "./fs-store.js";
 import { registerImageRoutes } from "./index.js";
 import { MemoryImageRepository } from "./memory-repository.js";
@@ -35,7 +36,14 @@ export interface ImageTestApp {
   close(): Promise<void>;
 }
 
-export async function imageTestApp(options: { readonly maxSize?: number } = {}): Promise<ImageTestApp> {
+export interface ImageTestAppOptions {
+  /** The store's size limit in bytes. */
+  readonly maxSize?: number;
+  /** More deps for `registerImageRoutes` (quotas, requireFormatMatch...). */
+  readonly deps?: Partial<Omit<ImageApiDeps, "repository" | "store">>;
+}
+
+export async function imageTestApp(options: ImageTestAppOptions = {}): Promise<ImageTestApp> {
   const directory = mkdtempSync(join(tmpdir(), "stratus-glance-"));
   const repository = new MemoryImageRepository();
   const store = new FilesystemStore({
@@ -51,7 +59,7 @@ export async function imageTestApp(options: { readonly maxSize?: number } = {}):
     }),
     identityUri: "http://127.0.0.1:5000",
   });
-  registerImageRoutes(app, { repository, store });
+  registerImageRoutes(app, { ...options.deps, repository, store });
   await app.ready();
   return {
     app,

@@ -33,6 +33,7 @@ export async function receiveImageData(
   id: string,
   diskFormat: string | null,
   body: AsyncIterable<Uint8Array>,
+  options: { readonly allowRawContent?: boolean } = {},
 ): Promise<UploadResult> {
   const md5 = createHash("md5");
   const sha512 = createHash("sha512");
@@ -48,7 +49,10 @@ export async function receiveImageData(
     const verdict = inspector.finish();
     const expected = inspectableFormat(diskFormat);
     // a format the inspector does not know (ami, ploop) still must not hide a dangerous container
-    assertSafe(verdict, expected === undefined ? {} : { expectedFormat: expected });
+    assertSafe(verdict, {
+      ...(expected === undefined ? {} : { expectedFormat: expected }),
+      allowRawContent: options.allowRawContent === true,
+    });
     const size = await staged.commit();
     return {
       size,

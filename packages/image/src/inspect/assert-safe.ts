@@ -7,6 +7,12 @@ import type { ImageFormat, Verdict } from "./types.js";
 export interface AssertSafeOptions {
   /** The format the uploader declared (Glance's disk_format); `raw` also accepts an ISO. */
   readonly expectedFormat?: ImageFormat;
+  /**
+   * Let content that is plain raw (no container format recognized) pass under another declared
+   * format, as Glance's `require_image_format_match = False` does. Content recognized as another
+   * format is still a mismatch: that is the case that lets a qcow2 pass as raw. Default false.
+   */
+  readonly allowRawContent?: boolean;
 }
 
 /**
@@ -16,7 +22,9 @@ export interface AssertSafeOptions {
 export function assertSafe(verdict: Verdict, options: AssertSafeOptions = {}): void {
   const reasons: string[] = [];
   const expected = options.expectedFormat;
-  if (expected && expected !== verdict.format && !(expected === "raw" && verdict.format === "iso"))
+  const tolerated =
+    (expected === "raw" && verdict.format === "iso") || (options.allowRawContent === true && verdict.format === "raw");
+  if (expected && expected !== verdict.format && !tolerated)
     reasons.push(`format-mismatch: the image was declared ${expected} but its content is ${verdict.format}`);
   for (const f of verdict.findings) if (f.severity === "reject") reasons.push(`${f.code}: ${f.reason}`);
   if (reasons.length === 0) return;

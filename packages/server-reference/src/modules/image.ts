@@ -40,6 +40,7 @@ export class ImageModule implements ServiceModule {
       store: new FilesystemStore({ directory }),
       staging: new FilesystemStore({ directory: staging }),
       conversionWorkDir: work,
+      requireFormatMatch: image.requireFormatMatch,
       ...(image.conversionFormat === undefined ? {} : { conversion: { outputFormat: image.conversionFormat } }),
       webDownload: {
         allowedHosts: image.importAllowedHosts,

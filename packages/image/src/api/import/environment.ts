@@ -21,6 +21,7 @@ export function importEnvironment(
     tasks,
     now: ctx.now,
     conversion: deps.conversion,
+    allowRawContent: ctx.allowRawContent,
     webDownload: deps.webDownload,
     workDir: deps.conversionWorkDir ?? join(tmpdir(), `stratus-image-convert-${process.pid}`),
   };

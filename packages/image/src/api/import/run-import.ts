@@ -37,6 +37,8 @@ export interface ImportEnvironment {
   readonly webDownload?: WebDownloadOptions | undefined;
   /** Where conversions write their files. */
   readonly workDir: string;
+  /** Plain raw content passes under another declared disk_format (not when converting). */
+  readonly allowRawContent?: boolean;
 }
 
 /** One import to run. */
@@ -103,7 +105,11 @@ async function storeStaged(env: ImportEnvironment, job: ImportJob): Promise<Stor
   const staged = await env.staging.read(job.imageId);
   if (staged === null) throw conflict(`Image ${job.imageId} has no data in the staging area.`);
   if (env.conversion === undefined)
-    return { upload: await receiveImageData(env.store, job.imageId, job.diskFormat, staged) };
+    return {
+      upload: await receiveImageData(env.store, job.imageId, job.diskFormat, staged, {
+        allowRawContent: env.allowRawContent === true,
+      }),
+    };
   // the input passes the same inspection as an upload before the converter reads it
   const work = new FilesystemStore({ directory: env.workDir });
   await receiveImageData(work, job.imageId, job.diskFormat, staged);
