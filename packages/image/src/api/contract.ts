@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Image, type ImageMember, newImage } from "./model.js";
-import type { ImageRepository } from "./repository.js";
+import type { ImageFilter, ImageRepository } from "./repository.js";
 import type { ImageStore } from "./store.js";
 
 const image = (n: number, overrides: Partial<Image> = {}): Image => ({
@@ -130,6 +130,37 @@ export function runRepositoryContract(name: string, make: () => Promise<ImageRep
       expect(await list({ visibleTo: "p3" })).toEqual([]);
       await repo.update(image(1).id, (i) => ({ ...i, visibility: "private" }));
       expect(await list({ visibleTo: "p2" })).toEqual([4]);
+    });
+
+    it("filters by attributes, in: lists, size bounds, every tag, properties and times", async () => {
+      const repo = await make();
+      await repo.create(
+        image(1, { name: "a", disk_format: "raw", size: 100, tags: ["x"], properties: { os: "debian" } }),
+      );
+      await repo.create(image(2, { name: "b", disk_format: "raw", size: 300, tags: ["x", "y"], protected: true }));
+      await repo.create(image(3, { name: "c", disk_format: "iso", container_format: "bare", min_disk: 2 }));
+      await repo.create(image(4, { name: "d", owner: "p2", checksum: "c4", os_hash_value: "h4", size: 0 }));
+      const ids = (list: readonly Image[]) => list.map((i) => Number(i.id.slice(-2))).sort();
+      const list = (filter: ImageFilter) => repo.list({ filter, limit: 10, marker: null }).then(ids);
+      expect(await list({ diskFormat: "raw" })).toEqual([1, 2]);
+      expect(await list({ containerFormat: "bare", minDisk: 2 })).toEqual([3]);
+      expect(await list({ names: ["a", "c", "zz"] })).toEqual([1, 3]);
+      expect(await list({ ids: [image(2).id, image(4).id] })).toEqual([2, 4]);
+      expect(await list({ owner: "p2", checksum: "c4", osHashValue: "h4" })).toEqual([4]);
+      expect(await list({ protected: true })).toEqual([2]);
+      expect(await list({ protected: false })).toEqual([1, 3, 4]);
+      expect(await list({ sizeMin: 100 })).toEqual([1, 2]);
+      expect(await list({ sizeMax: 100 })).toEqual([1, 4]);
+      expect(await list({ size: 300 })).toEqual([2]);
+      expect(await list({ tags: ["x"] })).toEqual([1, 2]);
+      expect(await list({ tags: ["x", "y"] })).toEqual([2]);
+      expect(await list({ properties: { os: "debian" } })).toEqual([1]);
+      expect(await list({ properties: { os: "ubuntu" } })).toEqual([]);
+      const at = image(2).created_at;
+      expect(await list({ createdAt: { op: "gt", at } })).toEqual([3, 4]);
+      expect(await list({ createdAt: { op: "lte", at } })).toEqual([1, 2]);
+      expect(await list({ createdAt: { op: "eq", at } })).toEqual([2]);
+      expect(await list({ updatedAt: { op: "neq", at } })).toEqual([1, 3, 4]);
     });
 
     it("counts an owner's images and bytes", async () => {

@@ -6,9 +6,9 @@ import { badRequest, forbidden, StratusError } from "@stratus/core/errors";
 import { glanceNext, type ServiceApp } from "@stratus/core/http";
 import { type ImageRouteContext, isAdmin, projectOf } from "./context.js";
 import { readCreateBody } from "./create.js";
-import { IMAGE_STATUSES, type ImageStatus, imageView, newImage, VISIBILITIES, type Visibility } from "./model.js";
+import { listFilter } from "./list-filter.js";
+import { type ImageStatus, imageView, newImage } from "./model.js";
 import { applyChanges, JSON_PATCH_TYPE, JSON_PATCH_V20_TYPE, parseChanges } from "./patch.js";
-import type { ImageFilter } from "./repository.js";
 import { parseSort } from "./sort.js";
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
@@ -20,28 +20,6 @@ const one = (q: Query, key: string): string | undefined => {
   const v = q[key];
   return Array.isArray(v) ? v.at(-1) : v;
 };
-
-function listFilter(query: Query, admin: boolean, project: string | null): ImageFilter {
-  const name = one(query, "name");
-  const status = one(query, "status");
-  const visibility = one(query, "visibility");
-  if (status !== undefined && !(IMAGE_STATUSES as readonly string[]).includes(status))
-    throw badRequest(`Invalid status value: ${status}`);
-  if (visibility !== undefined && visibility !== "all" && !(VISIBILITIES as readonly string[]).includes(visibility))
-    throw badRequest(`Invalid visibility value: ${visibility}`);
-  if (query["changes-since"] !== undefined)
-    throw badRequest('The "changes-since" filter is no longer available on v2.');
-  const hidden = one(query, "os_hidden")?.toLowerCase();
-  if (hidden !== undefined && hidden !== "true" && hidden !== "false")
-    throw badRequest(`Invalid value '${hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.`);
-  return {
-    ...(name === undefined ? {} : { name }),
-    ...(status === undefined ? {} : { status: status as ImageStatus }),
-    ...(visibility === undefined || visibility === "all" ? {} : { visibility: visibility as Visibility }),
-    osHidden: hidden === "true",
-    ...(admin ? {} : { visibleTo: project }),
-  };
-}
 
 function pageOf(query: Query): { limit: number; marker: string | null } {
   const raw = one(query, "limit");

@@ -3,11 +3,42 @@
  */
 import { conflict, notFound } from "@stratus/core/errors";
 import type { Image, ImageMember } from "./model.js";
-import type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
+import type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage, TimeComparison } from "./repository.js";
 import { compareBy, DEFAULT_SORT } from "./sort.js";
+
+const compareTime = (iso: string, c: TimeComparison): boolean => {
+  const [a, b] = [Date.parse(iso), Date.parse(c.at)];
+  const ops = { eq: a === b, neq: a !== b, gt: a > b, gte: a >= b, lt: a < b, lte: a <= b };
+  return ops[c.op];
+};
+
+/** Whether the image's own attributes pass `f` (everything but visibility). */
+function matchesAttributes(image: Image, f: ImageFilter): boolean {
+  const size = image.size;
+  return (
+    (f.names === undefined || (image.name !== null && f.names.includes(image.name))) &&
+    (f.ids === undefined || f.ids.includes(image.id)) &&
+    (f.diskFormat === undefined || image.disk_format === f.diskFormat) &&
+    (f.containerFormat === undefined || image.container_format === f.containerFormat) &&
+    (f.owner === undefined || image.owner === f.owner) &&
+    (f.checksum === undefined || image.checksum === f.checksum) &&
+    (f.osHashValue === undefined || image.os_hash_value === f.osHashValue) &&
+    (f.protected === undefined || image.protected === f.protected) &&
+    (f.size === undefined || size === f.size) &&
+    (f.sizeMin === undefined || (size !== null && size >= f.sizeMin)) &&
+    (f.sizeMax === undefined || (size !== null && size <= f.sizeMax)) &&
+    (f.minDisk === undefined || image.min_disk === f.minDisk) &&
+    (f.minRam === undefined || image.min_ram === f.minRam) &&
+    (f.tags === undefined || f.tags.every((t) => image.tags.includes(t))) &&
+    (f.properties === undefined || Object.entries(f.properties).every(([k, v]) => image.properties[k] === v)) &&
+    (f.createdAt === undefined || compareTime(image.created_at, f.createdAt)) &&
+    (f.updatedAt === undefined || compareTime(image.updated_at, f.updatedAt))
+  );
+}
 
 /** Whether `image` passes `f`; `memberOf` is the listing project's membership of the image. */
 export function matchesFilter(image: Image, f: ImageFilter, memberOf: ImageMember | undefined): boolean {
+  if (!matchesAttributes(image, f)) return false;
   if (f.name !== undefined && image.name !== f.name) return false;
   if (f.status !== undefined && image.status !== f.status) return false;
   if (f.visibility !== undefined && image.visibility !== f.visibility) return false;

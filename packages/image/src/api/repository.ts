@@ -5,9 +5,37 @@
 import type { Image, ImageMember, ImageStatus, MemberStatus, Visibility } from "./model.js";
 import type { SortSpec } from "./sort.js";
 
+/** `created_at`/`updated_at` compared with an instant (ISO, milliseconds). */
+export interface TimeComparison {
+  readonly op: "eq" | "neq" | "gt" | "gte" | "lt" | "lte";
+  readonly at: string;
+}
+
 /** What a list may be narrowed by (all given ones must match). */
 export interface ImageFilter {
   readonly name?: string;
+  /** The name is one of these (`name=in:a,b`). */
+  readonly names?: readonly string[];
+  /** The id is one of these (`id=in:a,b` or `id=a`). */
+  readonly ids?: readonly string[];
+  readonly diskFormat?: string;
+  readonly containerFormat?: string;
+  readonly owner?: string;
+  readonly checksum?: string;
+  readonly osHashValue?: string;
+  readonly protected?: boolean;
+  /** Exact size, and the inclusive bounds `size_min`/`size_max` (images without data never match). */
+  readonly size?: number;
+  readonly sizeMin?: number;
+  readonly sizeMax?: number;
+  readonly minDisk?: number;
+  readonly minRam?: number;
+  /** Every one of these tags. */
+  readonly tags?: readonly string[];
+  /** Free-form properties with exactly these values. */
+  readonly properties?: Readonly<Record<string, string>>;
+  readonly createdAt?: TimeComparison;
+  readonly updatedAt?: TimeComparison;
   readonly status?: ImageStatus;
   readonly visibility?: Visibility;
   /**
