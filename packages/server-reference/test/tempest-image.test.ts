@@ -18,6 +18,7 @@ const CLASSES = [
   "test_versions\\.",
   "test_images\\.ImportImagesTest",
   "test_images_negative\\.ImportImagesNegativeTest",
+  "test_images\\.ListUserImagesTest",
 ];
 const REGEX = `^tempest\\.api\\.image\\.v2\\.(${CLASSES.join("|")})`;
 
@@ -35,6 +36,8 @@ beforeAll(async () => {
   stratus = await startStratus(["image"], {
     serverEnv: {
       STRATUS_IMAGE_IMPORT_TRUSTED_HOSTS: "127.0.0.1",
+      // Tempest 33 uploads random bytes as vhd, vmdk...: Glance's require_image_format_match must be off
+      STRATUS_IMAGE_REQUIRE_FORMAT_MATCH: "false",
       STRATUS_IMAGE_IMPORT_ALLOWED_PORTS: `80,443,${webPort}`,
     },
   });
@@ -52,6 +55,6 @@ describe("Tempest's image API tests against stratus serve", () => {
     });
     const failed = [...result.outcomes].filter(([, o]) => o === "FAILED").map(([id]) => id);
     expect(failed, result.output.slice(-4000)).toEqual([]);
-    expect(result.passed).toBeGreaterThanOrEqual(23);
+    expect(result.passed).toBeGreaterThanOrEqual(38);
   }, 600_000);
 });
