@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   "not_acceptable",
   "conflict",
   "payload_too_large",
+  "range_not_satisfiable",
   "unsupported_media_type",
   "over_quota",
   "no_valid_host",

@@ -25,6 +25,8 @@ export const methodNotAllowed = make("method_not_allowed");
 export const notAcceptable = make("not_acceptable");
 export const conflict = make("conflict");
 export const payloadTooLarge = make("payload_too_large");
+/** A `Range` the resource cannot serve (HTTP 416). */
+export const rangeNotSatisfiable = make("range_not_satisfiable");
 export const unsupportedMediaType = make("unsupported_media_type");
 export const overQuota = make("over_quota");
 export const noValidHost = make("no_valid_host");

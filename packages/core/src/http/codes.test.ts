@@ -12,6 +12,7 @@ const table: Array<[ErrorCode, number, number, string, number, string, number]> 
   ["not_acceptable", 406, 406, "computeFault", 406, "HTTPNotAcceptable", 406],
   ["conflict", 409, 409, "conflictingRequest", 409, "Conflict", 409],
   ["payload_too_large", 413, 413, "overLimit", 413, "HTTPRequestEntityTooLarge", 413],
+  ["range_not_satisfiable", 416, 416, "computeFault", 416, "HTTPRequestRangeNotSatisfiable", 416],
   ["unsupported_media_type", 400, 415, "badMediaType", 415, "HTTPUnsupportedMediaType", 415],
   ["over_quota", 403, 403, "forbidden", 409, "OverQuota", 413],
   ["no_valid_host", 400, 400, "badRequest", 400, "BadRequest", 400],

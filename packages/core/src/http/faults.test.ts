@@ -266,6 +266,17 @@ const cases: Case[] = [
     status: 404,
     body: { message: "The resource could not be found.<br /><br />\n\n\n", code: "404 Not Found", title: "Not Found" },
   },
+  {
+    name: "Glance puts a 416's message as webob's detail under webob's explanation",
+    service: "image",
+    url: "/errors/range_not_satisfiable",
+    status: 416,
+    body: {
+      message: "The Range requested is not available.<br /><br />\nIt went range_not_satisfiable.\n\n",
+      code: "416 Request Range Not Satisfiable",
+      title: "Request Range Not Satisfiable",
+    },
+  },
 ];
 
 describe("faults rendered in each service's own format", () => {

@@ -16,6 +16,7 @@ const DEFAULT_STATUS: Readonly<Record<ErrorCode, number>> = {
   not_acceptable: 406,
   conflict: 409,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   unsupported_media_type: 415,
   over_quota: 409, // Neutron's OverQuota and Placement's capacity errors are Conflicts
   no_valid_host: 400, // Nova migrate/evacuate and Cinder retype turn NoValidHost into HTTPBadRequest
@@ -55,6 +56,7 @@ const TITLES: Readonly<Record<number, string>> = {
   409: "Conflict",
   413: "Request Entity Too Large",
   415: "Unsupported Media Type",
+  416: "Request Range Not Satisfiable", // webob's (http.client says "Requested ...")
   429: "Too Many Requests",
   500: "Internal Server Error",
   501: "Not Implemented",
@@ -77,6 +79,7 @@ const EXPLANATIONS: Readonly<Record<number, string>> = {
   404: "The resource could not be found.",
   409: "There was a conflict when trying to complete your request.",
   413: "The body of your request was too large for this server.",
+  416: "The Range requested is not available.",
   429: "The client has sent too many requests in a given amount of time",
   500: "The server has either erred or is incapable of performing\r\nthe requested operation.\r\n",
   503: "The server is currently unavailable. Please try again at a later time.",
