@@ -1,13 +1,15 @@
 /**
  * `PUT/GET /v2/images/{id}/file`: the upload streams through hashing, inspection and the store
  * in one pass (the image is `saving` meanwhile, `active` after, back to `queued` on any failure
- * with nothing kept); the download streams the stored bytes with `Content-MD5`.
+ * with nothing kept); the download streams the stored bytes with `Content-MD5`, or one `Range`
+ * of them (206).
  */
 
 import type { Readable } from "node:stream";
 import { badRequest, conflict, forbidden } from "@stratus/core/errors";
 import type { ServiceApp } from "@stratus/core/http";
 import { type ImageRouteContext, isAdmin } from "./context.js";
+import { contentRange, requestedRange } from "./range.js";
 import { receiveImageData } from "./upload.js";
 
 type IdParams = { id: string };
@@ -59,11 +61,17 @@ export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): voi
     const image = await ctx.visibleImage(request, request.params.id);
     if (image.status === "deactivated" && !isAdmin(request))
       throw forbidden("The requested image has been deactivated. Image data download is forbidden.");
-    const data = image.status === "active" || image.status === "deactivated" ? await store.read(image.id) : null;
+    const hasData = (image.status === "active" || image.status === "deactivated") && image.size !== null;
+    const range = hasData ? requestedRange(request.headers.range, image.size ?? 0) : null;
+    // an empty image's suffix range (`bytes=-n`) is Glance's "bytes 0--1/0": nothing to read
+    const empty = range !== null && range.end < range.start;
+    const data = hasData ? (empty ? Buffer.alloc(0) : await store.read(image.id, range ?? undefined)) : null;
     if (data === null) return reply.code(204).send();
     reply.header("content-type", "application/octet-stream");
     if (image.checksum !== null) reply.header("content-md5", image.checksum);
-    if (image.size !== null) reply.header("content-length", image.size);
-    return reply.code(200).send(data);
+    if (range === null) return reply.code(200).header("content-length", image.size).send(data);
+    reply.header("content-range", contentRange(range, image.size ?? 0));
+    reply.header("content-length", range.end - range.start + 1);
+    return reply.code(206).send(data);
   });
 }

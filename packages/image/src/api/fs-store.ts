@@ -7,7 +7,7 @@ import { createReadStream } from "node:fs";
 import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { badRequest, payloadTooLarge } from "@stratus/core/errors";
-import type { ImageStore, StagedWrite } from "./store.js";
+import type { ByteRange, ImageStore, StagedWrite } from "./store.js";
 
 export interface FilesystemStoreOptions {
   /** The directory (created if missing). */
@@ -64,9 +64,9 @@ export class FilesystemStore implements ImageStore {
     };
   }
 
-  async read(id: string): Promise<AsyncIterable<Uint8Array> | null> {
+  async read(id: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array> | null> {
     if (!(await this.has(id))) return null;
-    return createReadStream(this.#path(id), { highWaterMark: 1 << 20 });
+    return createReadStream(this.#path(id), { highWaterMark: 1 << 20, ...range });
   }
 
   async has(id: string): Promise<boolean> {

@@ -43,7 +43,7 @@ export {
 export { JSON_PATCH_TYPE } from "./patch.js";
 export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
-export type { ImageStore, StagedWrite } from "./store.js";
+export type { ByteRange, ImageStore, StagedWrite } from "./store.js";
 export {
   type ImageTask,
   MemoryTaskRepository,

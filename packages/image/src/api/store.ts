@@ -12,11 +12,20 @@ export interface StagedWrite {
   abort(): Promise<void>;
 }
 
+/** Bytes `start` to `end` of an image, both inclusive (HTTP's `Range: bytes=start-end`). */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 export interface ImageStore {
   /** Starts writing the data of image `id`; nothing is visible until `commit`. */
   begin(id: string): Promise<StagedWrite>;
-  /** The image's bytes as a stream, or null when the store has none. */
-  read(id: string): Promise<AsyncIterable<Uint8Array> | null>;
+  /**
+   * The image's bytes as a stream (only `range`'s, already checked against the size, when given),
+   * or null when the store has none.
+   */
+  read(id: string, range?: ByteRange): Promise<AsyncIterable<Uint8Array> | null>;
   /** Whether the store holds data for `id`. */
   has(id: string): Promise<boolean>;
   /** Deletes the image's data; returns false if there was none. Idempotent. */
