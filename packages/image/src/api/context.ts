@@ -38,6 +38,8 @@ export interface ImageApiDeps {
    * no recognized container pass under any declared disk_format; every safety check still runs.
    */
   readonly requireFormatMatch?: boolean;
+  /** Glance's `image_member_quota`: members per image (default 128; negative for no limit). */
+  readonly imageMemberQuota?: number;
 }
 
 export interface ImageRouteContext {

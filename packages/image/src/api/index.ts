@@ -16,6 +16,8 @@ import { registerImageRoutes as registerImageResourceRoutes } from "./image-rout
 import { importEnvironment } from "./import/environment.js";
 import { ImportRunner } from "./import/runner.js";
 import { registerImportRoutes } from "./import-routes.js";
+import { registerMemberRoutes } from "./member-routes.js";
+import { memberSchema, membersSchema } from "./member-schemas.js";
 import { imageSchema, imagesSchema } from "./schemas.js";
 import { registerTagRoutes } from "./tag-routes.js";
 import { registerTaskRoutes } from "./task-routes.js";
@@ -26,6 +28,8 @@ export { FilesystemStore, type FilesystemStoreOptions } from "./fs-store.js";
 export { CONVERSION_FORMATS, type ConversionFormat, type ImageConversionOptions } from "./import/convert-step.js";
 export { ImportRunner } from "./import/runner.js";
 export { IMPORT_METHODS } from "./import-routes.js";
+export { DEFAULT_MEMBER_QUOTA, memberView } from "./member-routes.js";
+export { memberSchema, membersSchema } from "./member-schemas.js";
 export { MemoryImageRepository, matchesFilter } from "./memory-repository.js";
 export {
   CONTAINER_FORMATS,
@@ -67,6 +71,7 @@ export function registerImageRoutes(app: ServiceApp, deps: ImageApiDeps): void {
   registerImageResourceRoutes(app, ctx);
   registerDataRoutes(app, ctx);
   registerTagRoutes(app, ctx);
+  registerMemberRoutes(app, ctx, deps.imageMemberQuota);
   const tasks = deps.tasks ?? new MemoryTaskRepository();
   registerImportRoutes(app, ctx, {
     env: importEnvironment(deps, ctx, tasks),
@@ -75,4 +80,6 @@ export function registerImageRoutes(app: ServiceApp, deps: ImageApiDeps): void {
   registerTaskRoutes(app, ctx, tasks);
   app.get("/v2/schemas/image", async () => imageSchema());
   app.get("/v2/schemas/images", async () => imagesSchema());
+  app.get("/v2/schemas/member", async () => memberSchema());
+  app.get("/v2/schemas/members", async () => membersSchema());
 }
