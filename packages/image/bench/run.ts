@@ -1,10 +1,11 @@
 /**
- * `pnpm bench` for @stratus/image: the format inspector's figures.
+ * `pnpm bench` for @stratus/image: the format inspector's, the converter's and the upload's figures.
  * Run: pnpm --filter @stratus/image bench
  */
 import { cpus, totalmem } from "node:os";
 import { benchConvert, printConvert } from "./convert.js";
 import { benchBytesInspected, benchThroughput, type Figure } from "./inspect.js";
+import { benchUpload, printUpload } from "./upload.js";
 
 function print(title: string, figures: readonly Figure[]): void {
   console.log(`\n${title}`);
@@ -24,3 +25,4 @@ print("format inspector: throughput", [
   benchThroughput(4 * 1024 * 1024),
 ]);
 printConvert(await benchConvert());
+printUpload(await benchUpload());

@@ -1,13 +1,13 @@
 /**
- * One pass over an uploaded stream: every chunk is written to the store, hashed (md5 for
- * `checksum`, sha512 for the multihash) and fed to the format inspector; the verdict is checked
- * against the declared `disk_format` only once the last byte is in, and nothing is committed
- * unless it passes.
+ * One pass over an uploaded stream: every chunk is fed to the format inspector and, in blocks,
+ * written to the store and hashed on worker threads (md5 for `checksum`, sha512 for the
+ * multihash, see block-pipeline.ts); the verdict is checked against the declared `disk_format`
+ * only once the last byte is in, and nothing is committed unless it passes.
  */
-import { createHash } from "node:crypto";
 import { assertSafe } from "../inspect/assert-safe.js";
 import { FormatInspector } from "../inspect/inspector.js";
 import { IMAGE_FORMATS, type ImageFormat } from "../inspect/types.js";
+import { BlockPipeline, type BlockPipelineOptions } from "./block-pipeline.js";
 import type { ImageStore } from "./store.js";
 
 export interface UploadResult {
@@ -23,29 +23,44 @@ export interface UploadResult {
 export const inspectableFormat = (diskFormat: string | null): ImageFormat | undefined =>
   (IMAGE_FORMATS as readonly string[]).includes(diskFormat ?? "") ? (diskFormat as ImageFormat) : undefined;
 
+/** Options of `receiveImageData`. */
+export interface ReceiveOptions {
+  /** Plain raw content passes under another declared disk_format (`require_image_format_match` off). */
+  readonly allowRawContent?: boolean;
+  /**
+   * The most bytes the upload may bring (e.g. a storage quota's remaining room): `tooMany()` is
+   * thrown as soon as the running count passes it, before those bytes are kept.
+   */
+  readonly limit?: { readonly bytes: number; tooMany(): Error };
+  /** The block ring and hash workers (default: 8 blocks of 1 MiB, the process's two workers). */
+  readonly pipeline?: BlockPipelineOptions;
+}
+
 /**
  * Streams `body` into `store` as image `id`'s data. Throws `bad_request` (unsafe or mismatched
- * content), `payload_too_large` (over the store's limit) or the stream's own error; in each case
- * the staged bytes are removed and nothing is stored.
+ * content), `payload_too_large` (over the store's limit), the limit's error or the stream's own
+ * error; in each case the staged bytes are removed and nothing is stored.
  */
 export async function receiveImageData(
   store: ImageStore,
   id: string,
   diskFormat: string | null,
   body: AsyncIterable<Uint8Array>,
-  options: { readonly allowRawContent?: boolean } = {},
+  options: ReceiveOptions = {},
 ): Promise<UploadResult> {
-  const md5 = createHash("md5");
-  const sha512 = createHash("sha512");
   const inspector = new FormatInspector();
   const staged = await store.begin(id);
+  const pipeline = new BlockPipeline((block) => staged.write(block), options.pipeline);
+  const limit = options.limit?.bytes ?? Number.POSITIVE_INFINITY;
+  let received = 0;
   try {
     for await (const chunk of body) {
-      md5.update(chunk);
-      sha512.update(chunk);
+      received += chunk.byteLength;
+      if (received > limit) throw options.limit?.tooMany();
       inspector.push(chunk);
-      await staged.write(chunk);
+      await pipeline.push(chunk);
     }
+    const digests = await pipeline.finish();
     const verdict = inspector.finish();
     const expected = inspectableFormat(diskFormat);
     // a format the inspector does not know (ami, ploop) still must not hide a dangerous container
@@ -57,11 +72,12 @@ export async function receiveImageData(
     return {
       size,
       virtualSize: verdict.virtualSize,
-      checksum: md5.digest("hex"),
+      checksum: digests.md5,
       osHashAlgo: "sha512",
-      osHashValue: sha512.digest("hex"),
+      osHashValue: digests.sha512,
     };
   } catch (error) {
+    await pipeline.abort();
     await staged.abort();
     throw error;
   }
