@@ -7,6 +7,7 @@ import type { FastifyRequest } from "fastify";
 import type { ImageConversionOptions } from "./import/convert-step.js";
 import type { ImportRunner } from "./import/runner.js";
 import type { Image } from "./model.js";
+import type { ImageQuotas } from "./quota.js";
 import type { ImageRepository } from "./repository.js";
 import type { ImageStore } from "./store.js";
 import type { TaskRepository } from "./tasks.js";
@@ -40,6 +41,8 @@ export interface ImageApiDeps {
   readonly requireFormatMatch?: boolean;
   /** Glance's `image_member_quota`: members per image (default 128; negative for no limit). */
   readonly imageMemberQuota?: number;
+  /** Per-project image count and bytes, per-image properties and tags (see quota.ts). */
+  readonly quotas?: ImageQuotas;
 }
 
 export interface ImageRouteContext {
@@ -49,6 +52,8 @@ export interface ImageRouteContext {
   readonly allowRawContent: boolean;
   /** The import methods offered (Glance's `enabled_import_methods`); empty without a staging area. */
   readonly importMethods: readonly string[];
+  /** The quotas (empty: Glance's defaults, 128 properties and tags, no project limits). */
+  readonly quotas: ImageQuotas;
   /** The current instant as an ISO string. */
   now(): string;
   newId(): string;
@@ -72,6 +77,7 @@ export function routeContext(deps: ImageApiDeps): ImageRouteContext {
     store: deps.store,
     allowRawContent: deps.requireFormatMatch === false,
     importMethods: deps.staging === undefined ? [] : ["glance-direct", "web-download"],
+    quotas: deps.quotas ?? {},
     now: () => now().toISOString(),
     newId: deps.newId ?? randomUUID,
     async visibleImage(request, id) {

@@ -8,11 +8,16 @@
 import type { Readable } from "node:stream";
 import { badRequest, conflict, forbidden } from "@stratus/core/errors";
 import type { ServiceApp } from "@stratus/core/http";
-import { type ImageRouteContext, isAdmin } from "./context.js";
+import { type ImageRouteContext, isAdmin, projectOf } from "./context.js";
+import { storageQuotaCutOff, storageRoom } from "./quota.js";
 import { contentRange, requestedRange } from "./range.js";
 import { receiveImageData } from "./upload.js";
 
 type IdParams = { id: string };
+
+/** The upload's Content-Length, or null when it is chunked (or the header is not a byte count). */
+const declaredLength = (header: string | undefined): number | null =>
+  header !== undefined && /^\d+$/.test(header) ? Number(header) : null;
 
 export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): void {
   const { repository, store } = ctx;
@@ -32,9 +37,19 @@ export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): voi
     });
     try {
       const body = (request.body ?? (async function* () {})()) as Readable | AsyncIterable<Uint8Array>;
+      const project = projectOf(request);
+      const room = await storageRoom(
+        repository,
+        ctx.quotas,
+        project,
+        declaredLength(request.headers["content-length"]),
+      );
       const result = await receiveImageData(store, image.id, image.disk_format, body, {
         allowRawContent: ctx.allowRawContent,
+        ...(room === null ? {} : { limit: { bytes: room, tooMany: storageQuotaCutOff } }),
       });
+      // as Glance, again once the size is known: a concurrent upload may have taken the room
+      await storageRoom(repository, ctx.quotas, project, result.size);
       await repository.update(image.id, (current) => ({
         ...current,
         status: "active",
@@ -52,6 +67,8 @@ export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): voi
       await repository
         .update(image.id, (current) => ({ ...current, status: "queued", updated_at: ctx.now() }))
         .catch(() => undefined); // deleted meanwhile: nothing to put back
+      // refused before its end (a quota, the size cap): close rather than read the rest
+      if (!request.raw.readableEnded) reply.header("connection", "close");
       throw error;
     }
     return reply.code(204).send();

@@ -9,6 +9,7 @@ import { readCreateBody } from "./create.js";
 import { listFilter } from "./list-filter.js";
 import { type ImageStatus, imageView, newImage } from "./model.js";
 import { applyChanges, JSON_PATCH_TYPE, JSON_PATCH_V20_TYPE, parseChanges } from "./patch.js";
+import { assertImageCounts, assertMayCreateImage } from "./quota.js";
 import { parseSort } from "./sort.js";
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
@@ -33,9 +34,11 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
 
   app.post("/v2/images", async (request, reply) => {
     const input = readCreateBody(request.body, isAdmin(request));
+    await assertMayCreateImage(repository, ctx.quotas, projectOf(request));
     const now = ctx.now();
     const id = input.id ?? ctx.newId();
     const image = { ...newImage(id, now, projectOf(request)), ...input.attributes, properties: input.properties };
+    assertImageCounts(image, ctx.quotas);
     await repository.create(image);
     reply.header("location", `/v2/images/${id}`);
     if (ctx.importMethods.length > 0) reply.header("openstack-image-import-methods", ctx.importMethods.join(","));
@@ -85,7 +88,9 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
     const changes = parseChanges(request.body, type);
     const updated = await repository.update(image.id, (current) => {
       const next = applyChanges(current, changes, { isAdmin: isAdmin(request) });
-      return next === current ? current : { ...next, updated_at: ctx.now() };
+      if (next === current) return current;
+      assertImageCounts(next, ctx.quotas, current);
+      return { ...next, updated_at: ctx.now() };
     });
     return imageView(updated);
   });

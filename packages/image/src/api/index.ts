@@ -45,6 +45,7 @@ export {
   type Visibility,
 } from "./model.js";
 export { JSON_PATCH_TYPE } from "./patch.js";
+export { DEFAULT_PROPERTY_QUOTA, DEFAULT_TAG_QUOTA, type ImageQuotas } from "./quota.js";
 export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
 export type { ByteRange, ImageStore, StagedWrite } from "./store.js";
