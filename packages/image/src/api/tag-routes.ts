@@ -1,18 +1,16 @@
 /**
  * `PUT/DELETE /v2/images/{id}/tags/{tag}`: add or remove one tag (204), as the owner. Adding a
- * tag twice is fine; removing an absent one is a 404; past `maxTags` a 413 (Glance's
+ * tag twice is fine; removing an absent one is a 404; past the tag quota a 413 (Glance's
  * `image_tag_quota`, 128 by default).
  */
-import { badRequest, forbidden, notFound, payloadTooLarge, StratusError } from "@stratus/core/errors";
+import { badRequest, forbidden, notFound, StratusError } from "@stratus/core/errors";
 import type { ServiceApp } from "@stratus/core/http";
 import type { ImageRouteContext } from "./context.js";
+import { assertImageCounts, DEFAULT_TAG_QUOTA } from "./quota.js";
 
 type TagParams = { id: string; tag: string };
 
-/** Glance's default `image_tag_quota`. */
-export const DEFAULT_MAX_TAGS = 128;
-
-export function registerTagRoutes(app: ServiceApp, ctx: ImageRouteContext, maxTags = DEFAULT_MAX_TAGS): void {
+export function registerTagRoutes(app: ServiceApp, ctx: ImageRouteContext): void {
   const modifiable = async (request: Parameters<ImageRouteContext["visibleImage"]>[0], id: string, verb: string) => {
     const image = await ctx.visibleImage(request, id);
     try {
@@ -31,11 +29,16 @@ export function registerTagRoutes(app: ServiceApp, ctx: ImageRouteContext, maxTa
     await modifiable(request, id, "update");
     await ctx.repository.update(id, (current) => {
       if (current.tags.includes(tag)) return current;
-      if (current.tags.length + 1 > maxTags)
-        throw payloadTooLarge(
-          `Image tag limit exceeded for image ${id}: The limit has been exceeded on the number of allowed image tags. Attempted: ${current.tags.length + 1}, Maximum: ${maxTags}:`,
-        );
-      return { ...current, tags: [...current.tags, tag], updated_at: ctx.now() };
+      const next = { ...current, tags: [...current.tags, tag], updated_at: ctx.now() };
+      try {
+        assertImageCounts(next, { ...ctx.quotas, tags: ctx.quotas.tags ?? DEFAULT_TAG_QUOTA }, current);
+      } catch (error) {
+        // Glance's tags controller words the quota error its own way
+        if (StratusError.is(error))
+          throw new StratusError(error.code, `Image tag limit exceeded for image ${id}: ${error.message}:`);
+        throw error;
+      }
+      return next;
     });
     return reply.code(204).send();
   });

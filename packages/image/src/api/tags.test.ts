@@ -46,4 +46,15 @@ describe("PUT/DELETE /v2/images/{id}/tags/{tag}", () => {
     expect(over.body.message).toContain("Attempted: 129, Maximum: 128");
     expect((await tags(id)).length).toBe(128);
   });
+
+  it("follows a configured tag quota", async () => {
+    await t.close();
+    t = await imageTestApp({ deps: { quotas: { tags: 2 } } });
+    const id = await created();
+    expect((await t.call("PUT", `/v2/images/${id}/tags/b`)).status).toBe(204);
+    const over = await t.call("PUT", `/v2/images/${id}/tags/c`);
+    expect(over.status).toBe(413);
+    expect(over.body.message).toContain(`Image tag limit exceeded for image ${id}`);
+    expect(over.body.message).toContain("Attempted: 3, Maximum: 2");
+  });
 });
