@@ -67,7 +67,30 @@ describe("loadServerConfig", () => {
     expect(config.services.identity.port).toBe(15000);
   });
 
+  it("reads the image service's settings from the environment, with Glance's defaults", () => {
+    const defaults = loadServerConfig({ env: {} }).image;
+    expect(defaults).toMatchObject({ requireFormatMatch: true, quotaMembers: 128, quotaTags: 128 });
+    expect(defaults.quotaImages).toBeUndefined();
+    const image = loadServerConfig({
+      env: {
+        STRATUS_IMAGE_QUOTA_IMAGES: "5",
+        STRATUS_IMAGE_QUOTA_BYTES: "1048576",
+        STRATUS_IMAGE_QUOTA_TAGS: "3",
+        STRATUS_IMAGE_REQUIRE_FORMAT_MATCH: "false",
+        STRATUS_IMAGE_IMPORT_TRUSTED_HOSTS: "127.0.0.1, mirror.local",
+      },
+    }).image;
+    expect(image).toMatchObject({
+      quotaImages: 5,
+      quotaBytes: 1048576,
+      quotaTags: 3,
+      requireFormatMatch: false,
+      importTrustedHosts: ["127.0.0.1", "mirror.local"],
+    });
+  });
+
   it.each([
+    ["a negative image quota is named", { env: { STRATUS_IMAGE_QUOTA_IMAGES: "-1" } }, "image.quotaImages"],
     ["an unknown key is named", { overrides: { bogus: 1 } }, 'Unrecognized key: "bogus"'],
     ["a port out of range is named with its path", { env: { STRATUS_COMPUTE_PORT: "70000" } }, "services.compute.port"],
     ["a port that is not a number is named", { env: { STRATUS_NETWORK_PORT: "ninety" } }, "services.network.port"],

@@ -66,6 +66,13 @@ export const ServerConfigSchema = z
         importAllowedSchemes: z.array(z.enum(["http", "https"])).default(["http", "https"]),
         /** Let web-download reach private (RFC 1918, CGNAT, ULA) addresses; never loopback or link-local. */
         importAllowPrivateAddresses: z.boolean().default(false),
+        /** Per-project quotas (Glance's image_count_total, user_storage_quota in bytes); unset: none. */
+        quotaImages: z.number().int().min(0).optional(),
+        quotaBytes: z.number().int().min(0).optional(),
+        /** Per-image limits (Glance's image_member_quota, image_property_quota, image_tag_quota). */
+        quotaMembers: z.number().int().min(0).default(128),
+        quotaProperties: z.number().int().min(0).default(128),
+        quotaTags: z.number().int().min(0).default(128),
       })
       .strict()
       .prefault({}),
@@ -131,7 +138,8 @@ function readConfigFile(path: string): Record<string, unknown> {
  * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
  * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL,
  * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS, _TRUSTED_HOSTS and _PORTS (comma-separated),
- * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false).
+ * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false),
+ * STRATUS_IMAGE_QUOTA_IMAGES, _BYTES, _MEMBERS, _PROPERTIES and _TAGS (integers).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -171,6 +179,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     image["importAllowedPorts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"]).map(Number);
   if (env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"])
     image["importAllowPrivateAddresses"] = env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"] === "true";
+  for (const [name, key] of [
+    ["IMAGES", "quotaImages"],
+    ["BYTES", "quotaBytes"],
+    ["MEMBERS", "quotaMembers"],
+    ["PROPERTIES", "quotaProperties"],
+    ["TAGS", "quotaTags"],
+  ] as const) {
+    const raw = env[`STRATUS_IMAGE_QUOTA_${name}`];
+    if (raw) image[key] = Number(raw);
+  }
   if (Object.keys(image).length > 0) out["image"] = image;
   return out;
 }

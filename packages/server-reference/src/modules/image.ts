@@ -41,6 +41,13 @@ export class ImageModule implements ServiceModule {
       staging: new FilesystemStore({ directory: staging }),
       conversionWorkDir: work,
       requireFormatMatch: image.requireFormatMatch,
+      imageMemberQuota: image.quotaMembers,
+      quotas: {
+        ...(image.quotaImages === undefined ? {} : { images: image.quotaImages }),
+        ...(image.quotaBytes === undefined ? {} : { bytes: image.quotaBytes }),
+        properties: image.quotaProperties,
+        tags: image.quotaTags,
+      },
       ...(image.conversionFormat === undefined ? {} : { conversion: { outputFormat: image.conversionFormat } }),
       webDownload: {
         allowedHosts: image.importAllowedHosts,
