@@ -78,6 +78,25 @@ describe("PUT /v2/images/{id}/stage", () => {
     expect((await stage(pub, randomBytes(8))).status).toBe(403);
   });
 
+  it("fails an import past the owner's byte quota: queued again, nothing stored, the task says why", async () => {
+    await t.close();
+    t = await importTestApp({ quotas: { bytes: 5000 } });
+    const first = await created();
+    await stage(first, randomBytes(3000));
+    await importDirect(first);
+    await t.imports.idle();
+    expect((await show(first)).status).toBe("active");
+    const second = await created();
+    await stage(second, randomBytes(3000));
+    expect((await importDirect(second)).status).toBe(202);
+    await t.imports.idle();
+    expect(await show(second)).toMatchObject({ status: "queued", size: null });
+    expect(t.files().store).toEqual([first]);
+    const tasks = (await t.call("GET", `/v2/images/${second}/tasks`)).body.tasks;
+    expect(tasks[0]).toMatchObject({ status: "failure" });
+    expect(tasks[0].message).toContain("storage quota");
+  });
+
   it("refuses a stage over the size limit with 413: back to queued, nothing staged", async () => {
     await t.close();
     t = await importTestApp({ maxSize: 1024 });

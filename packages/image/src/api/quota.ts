@@ -99,10 +99,12 @@ export async function storageRoom(
   quotas: ImageQuotas,
   project: string | null,
   declared: number | null,
+  /** Bytes of the usage that the data being stored replaces (an import's staged size). */
+  replaced = 0,
 ): Promise<number | null> {
   const limit = limitOf(quotas.bytes);
   if (limit === null || limit === 0 || project === null) return null; // Glance: a quota <= 0 is none
-  const remaining = limit - (await repository.usage(project)).bytes;
+  const remaining = limit - (await repository.usage(project)).bytes + replaced;
   if (declared === null ? remaining <= 0 : declared > remaining) throw storageQuotaFull(declared, remaining);
   return remaining;
 }

@@ -22,6 +22,7 @@ export function importEnvironment(
     now: ctx.now,
     conversion: deps.conversion,
     allowRawContent: ctx.allowRawContent,
+    quotas: ctx.quotas,
     webDownload: deps.webDownload,
     workDir: deps.conversionWorkDir ?? join(tmpdir(), `stratus-image-convert-${process.pid}`),
   };

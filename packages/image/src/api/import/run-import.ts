@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { conflict, StratusError } from "@stratus/core/errors";
 import { FilesystemStore } from "../fs-store.js";
 import type { Image } from "../model.js";
+import { type ImageQuotas, storageQuotaCutOff, storageRoom } from "../quota.js";
 import type { ImageRepository } from "../repository.js";
 import type { ImageStore } from "../store.js";
 import { TASK_TIME_TO_LIVE_HOURS, type TaskRepository } from "../tasks.js";
@@ -39,6 +40,8 @@ export interface ImportEnvironment {
   readonly workDir: string;
   /** Plain raw content passes under another declared disk_format (not when converting). */
   readonly allowRawContent?: boolean;
+  /** The owner's byte quota applies to what the import stores, as to an upload. */
+  readonly quotas?: ImageQuotas;
 }
 
 /** One import to run. */
@@ -104,10 +107,15 @@ async function downloadToStaging(env: ImportEnvironment, job: ImportJob, signal:
 async function storeStaged(env: ImportEnvironment, job: ImportJob): Promise<Stored> {
   const staged = await env.staging.read(job.imageId);
   if (staged === null) throw conflict(`Image ${job.imageId} has no data in the staging area.`);
+  const image = await env.repository.get(job.imageId);
+  // the staged size is already on the record: the room left is the owner's usage without it
+  const room = await storageRoom(env.repository, env.quotas ?? {}, image?.owner ?? null, null, image?.size ?? 0);
+  const limit = room === null ? {} : { limit: { bytes: room, tooMany: storageQuotaCutOff } };
   if (env.conversion === undefined)
     return {
       upload: await receiveImageData(env.store, job.imageId, job.diskFormat, staged, {
         allowRawContent: env.allowRawContent === true,
+        ...limit,
       }),
     };
   // the input passes the same inspection as an upload before the converter reads it
@@ -123,7 +131,7 @@ async function storeStaged(env: ImportEnvironment, job: ImportJob): Promise<Stor
       workPathOf(env.workDir, job.imageId),
     );
     const format = converted === null ? job.diskFormat : env.conversion.outputFormat;
-    const upload = await receiveImageData(env.store, job.imageId, format, createReadStream(converted ?? input));
+    const upload = await receiveImageData(env.store, job.imageId, format, createReadStream(converted ?? input), limit);
     return converted === null ? { upload } : { upload, convertedTo: format };
   } finally {
     await rm(input, { force: true });

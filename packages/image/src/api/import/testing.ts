@@ -28,7 +28,7 @@ export interface ImportTestApp {
 }
 
 /** Options beyond the defaults: any of the image API deps the import reads. */
-export type ImportTestOptions = Pick<ImageApiDeps, "conversion" | "webDownload"> & {
+export type ImportTestOptions = Pick<ImageApiDeps, "conversion" | "webDownload" | "quotas"> & {
   readonly maxSize?: number;
   /** Leave the staging area out (no import method offered). */
   readonly withoutStaging?: boolean;
@@ -59,6 +59,7 @@ export async function importTestApp(options: ImportTestOptions = {}): Promise<Im
     conversionWorkDir: dirs.work,
     ...(options.conversion === undefined ? {} : { conversion: options.conversion }),
     ...(options.webDownload === undefined ? {} : { webDownload: options.webDownload }),
+    ...(options.quotas === undefined ? {} : { quotas: options.quotas }),
   });
   await app.ready();
   const list = (dir: string) => {
