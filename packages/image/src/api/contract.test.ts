@@ -1,19 +1,31 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openDatabase } from "@stratus/core/db";
 import { afterAll, describe, expect, it } from "vitest";
 import { runRepositoryContract, runStoreContract } from "./contract.js";
 import { FilesystemStore } from "./fs-store.js";
 import { MemoryImageRepository } from "./memory-repository.js";
+import { SqlImageRepository } from "./sql-repository.js";
 
 const root = mkdtempSync(join(tmpdir(), "stratus-fs-store-"));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const repositories: SqlImageRepository[] = [];
+afterAll(async () => {
+  for (const repository of repositories) await repository.close();
+  rmSync(root, { recursive: true, force: true });
+});
 let n = 0;
 const fsStore = (maxSize?: number) =>
   new FilesystemStore({ directory: join(root, String(++n)), ...(maxSize === undefined ? {} : { maxSize }) });
 
 runRepositoryContract("memory", async () => new MemoryImageRepository());
 runStoreContract("filesystem", async () => fsStore());
+runRepositoryContract("SQL on SQLite", async () => {
+  const db = await openDatabase({ engine: "sqlite", path: join(root, `images-${++n}.db`) });
+  const repository = await SqlImageRepository.open(db);
+  repositories.push(repository);
+  return repository;
+});
 
 describe("FilesystemStore", () => {
   const id = "00000000-0000-4000-8000-000000000001";

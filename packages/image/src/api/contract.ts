@@ -172,6 +172,102 @@ export function runRepositoryContract(name: string, make: () => Promise<ImageRep
       await repo.create(image(4, { size: 6 * 1024 ** 3 }));
       expect(await repo.usage("p1")).toEqual({ images: 3, bytes: 1000 + 6 * 1024 ** 3 });
     });
+
+    it("sorts by any key with nulls first ascending, ties broken by id, and pages the same order with a marker", async () => {
+      const repo = await make();
+      const names = [null, "b", "a", "B", null, "a"];
+      const sizes = [5, null, 7, 5, null, 1];
+      for (let n = 1; n <= 6; n++)
+        await repo.create(image(n, { name: names[n - 1] ?? null, size: sizes[n - 1] ?? null, disk_format: "raw" }));
+      const ids = (list: readonly Image[]) => list.map((i) => Number(i.id.slice(-2)));
+      const all = async (sort: Parameters<ImageRepository["list"]>[0]["sort"]) => {
+        const whole = ids(await repo.list({ filter: {}, limit: 10, marker: null, ...(sort ? { sort } : {}) }));
+        const paged: number[] = [];
+        let marker: string | null = null;
+        for (;;) {
+          const page: readonly Image[] = await repo.list({ filter: {}, limit: 2, marker, ...(sort ? { sort } : {}) });
+          if (page.length === 0) break;
+          paged.push(...ids(page));
+          marker = page.at(-1)!.id;
+        }
+        expect(paged).toEqual(whole);
+        return whole;
+      };
+      expect(await all([{ key: "name", dir: "asc" }])).toEqual([1, 5, 4, 3, 6, 2]);
+      expect(await all([{ key: "name", dir: "desc" }])).toEqual([2, 6, 3, 4, 5, 1]);
+      expect(await all([{ key: "size", dir: "asc" }])).toEqual([2, 5, 6, 1, 4, 3]);
+      expect(
+        await all([
+          { key: "size", dir: "desc" },
+          { key: "name", dir: "asc" },
+        ]),
+      ).toEqual([3, 1, 4, 6, 5, 2]);
+      expect(
+        await all([
+          { key: "disk_format", dir: "asc" },
+          { key: "id", dir: "desc" },
+          { key: "name", dir: "asc" },
+        ]),
+      ).toEqual([6, 5, 4, 3, 2, 1]);
+      expect(await all(undefined)).toEqual([6, 5, 4, 3, 2, 1]);
+      expect(ids(await repo.list({ filter: { name: "a" }, limit: 10, marker: null }))).toEqual([6, 3]);
+      await expect(repo.list({ filter: { name: "a" }, limit: 1, marker: image(4).id })).rejects.toMatchObject({
+        code: "not_found",
+      });
+    });
+
+    it("keeps every attribute, tags in order and properties exactly as given, through create and update", async () => {
+      const repo = await make();
+      const full = image(1, {
+        id: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
+        name: "Debian 12 \u00e9",
+        status: "active",
+        visibility: "community",
+        protected: true,
+        os_hidden: true,
+        checksum: "c".repeat(32),
+        os_hash_algo: "sha512",
+        os_hash_value: "f".repeat(128),
+        size: 2 ** 40 + 1,
+        virtual_size: 2 ** 41,
+        disk_format: "qcow2",
+        container_format: "bare",
+        min_disk: 20,
+        min_ram: 2048,
+        owner: "p9",
+        tags: ["zeta", "Alpha", "alpha"],
+        created_at: "2026-01-01T00:00:00.123Z",
+        updated_at: "2026-02-03T04:05:06.789Z",
+        properties: { os_distro: "debian", Hw_Disk_Bus: "virtio", empty: "", long: "x".repeat(2000) },
+      });
+      await repo.create(full);
+      expect(await repo.get(full.id)).toEqual(full);
+      const changed = await repo.update(full.id, (i) => ({
+        ...i,
+        tags: ["alpha", "new"],
+        properties: { os_distro: "Debian" },
+        size: null,
+        owner: null,
+      }));
+      expect(await repo.get(full.id)).toEqual(changed);
+      expect(changed.tags).toEqual(["alpha", "new"]);
+      expect(await repo.list({ filter: { tags: ["Alpha"] }, limit: 10, marker: null })).toEqual([]);
+      expect(await repo.list({ filter: { properties: { os_distro: "debian" } }, limit: 10, marker: null })).toEqual([]);
+      expect(await repo.list({ filter: { tags: ["new"], name: "Debian 12 \u00e9" }, limit: 10, marker: null })).toEqual(
+        [changed],
+      );
+      expect(await repo.list({ filter: { name: "debian 12 \u00e9" }, limit: 10, marker: null })).toEqual([]);
+      expect(await repo.get(full.id.toUpperCase())).toBeNull();
+    });
+
+    it("loses no update when many run at once on the same image", async () => {
+      const repo = await make();
+      await repo.create(image(1));
+      await Promise.all(
+        Array.from({ length: 20 }, () => repo.update(image(1).id, (i) => ({ ...i, min_ram: i.min_ram + 1 }))),
+      );
+      expect((await repo.get(image(1).id))?.min_ram).toBe(20);
+    });
   });
 }
 

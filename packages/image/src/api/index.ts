@@ -48,6 +48,7 @@ export { JSON_PATCH_TYPE } from "./patch.js";
 export { DEFAULT_PROPERTY_QUOTA, DEFAULT_TAG_QUOTA, type ImageQuotas } from "./quota.js";
 export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
+export { SqlImageRepository } from "./sql-repository.js";
 export type { ByteRange, ImageStore, StagedWrite } from "./store.js";
 export {
   type ImageTask,
