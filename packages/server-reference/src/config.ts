@@ -56,6 +56,11 @@ export const ServerConfigSchema = z
       .prefault({}),
     image: z
       .object({
+        /** PostgreSQL or MariaDB URL for the image records; the embedded default is SQLite in dataDir. */
+        databaseUrl: z
+          .string()
+          .regex(/^(postgres|postgresql|mysql|mariadb):\/\//, "must be a postgres:// or mysql:// URL")
+          .optional(),
         /** Convert every imported image to this disk format (Glance's `[image_conversion] output_format`). */
         conversionFormat: z.enum(["raw", "qcow2"]).optional(),
         /** web-download filters (Glance's `import_filtering_opts`); an allowed host skips the address rules. */
@@ -136,7 +141,7 @@ function readConfigFile(path: string): Record<string, unknown> {
 
 /**
  * STRATUS_BIND_HOST, STRATUS_PUBLIC_HOST, STRATUS_DATA_DIR, STRATUS_LOG_LEVEL, STRATUS_<SERVICE>_PORT,
- * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL,
+ * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL, STRATUS_IMAGE_DB_URL,
  * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS, _TRUSTED_HOSTS and _PORTS (comma-separated),
  * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false),
  * STRATUS_IMAGE_QUOTA_IMAGES, _BYTES, _MEMBERS, _PROPERTIES and _TAGS (integers).
@@ -168,6 +173,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
       .split(",")
       .map((x) => x.trim())
       .filter((x) => x !== "");
+  if (env["STRATUS_IMAGE_DB_URL"]) image["databaseUrl"] = env["STRATUS_IMAGE_DB_URL"];
   if (env["STRATUS_IMAGE_CONVERSION_FORMAT"]) image["conversionFormat"] = env["STRATUS_IMAGE_CONVERSION_FORMAT"];
   if (env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"])
     image["importAllowedHosts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS"]);

@@ -39,6 +39,23 @@ describe("FilesystemStore", () => {
     expect(readdirSync(store.directory)).toEqual([]);
   });
 
+  it("lists the ids it holds data for and sweeps the temporary files a dead write left, never committed data", async () => {
+    const store = fsStore();
+    expect(await store.listIds()).toEqual([]);
+    expect(await store.sweep()).toBe(0);
+    const done = await store.begin(id);
+    await done.write(Buffer.from("kept"));
+    await done.commit();
+    const dead = await store.begin("00000000-0000-4000-8000-000000000002");
+    await dead.write(Buffer.from("half"));
+    expect(await store.listIds()).toEqual([id]);
+    expect(readdirSync(store.directory)).toHaveLength(2);
+    expect(await store.sweep()).toBe(1);
+    expect(readdirSync(store.directory)).toEqual([id]);
+    expect(await store.has(id)).toBe(true);
+    await dead.abort();
+  });
+
   it.each(["../etc/passwd", "a/b", ""])(
     "refuses the id %j that could name a path outside its directory",
     async (bad) => {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { badRequest, payloadTooLarge } from "@stratus/core/errors";
 import type { ByteRange, ImageStore, StagedWrite } from "./store.js";
@@ -81,5 +81,29 @@ export class FilesystemStore implements ImageStore {
     const existed = await this.has(id);
     await rm(this.#path(id), { force: true });
     return existed;
+  }
+
+  async #names(): Promise<string[]> {
+    try {
+      return await readdir(this.directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+  }
+
+  /** The ids of the images this store holds committed data for, in no particular order. */
+  async listIds(): Promise<string[]> {
+    return (await this.#names()).filter((name) => ID.test(name));
+  }
+
+  /**
+   * Removes the temporary files of writes that never committed or aborted (a process that died
+   * mid-upload); returns how many. Call it only while no write is in progress, e.g. at start.
+   */
+  async sweep(): Promise<number> {
+    const partial = (await this.#names()).filter((name) => name.startsWith(".") && name.endsWith(".partial"));
+    for (const name of partial) await rm(join(this.directory, name), { force: true });
+    return partial.length;
   }
 }

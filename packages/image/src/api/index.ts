@@ -26,6 +26,7 @@ import { MemoryTaskRepository } from "./tasks.js";
 export type { ImageApiDeps } from "./context.js";
 export { FilesystemStore, type FilesystemStoreOptions } from "./fs-store.js";
 export { CONVERSION_FORMATS, type ConversionFormat, type ImageConversionOptions } from "./import/convert-step.js";
+export { FAILED_STORES, IMPORT_LOCK, IMPORTING_STORES } from "./import/run-import.js";
 export { ImportRunner } from "./import/runner.js";
 export { IMPORT_METHODS } from "./import-routes.js";
 export { DEFAULT_MEMBER_QUOTA, memberView } from "./member-routes.js";

@@ -1,19 +1,21 @@
 /**
- * Glance v2 on its port: @stratus/image's API with the image bytes in the data dir (filesystem
- * store) and, for now, the image records in memory (a restart forgets them; the SQL repository
- * comes with the rest of the image service). Tokens are validated by the shared identity, and the
- * image endpoints are listed in the catalog once the port is bound.
+ * Glance v2 on its port: @stratus/image's API with the image records in SQL (SQLite `images.db`
+ * in the data dir, or the database `image.databaseUrl` names) and the bytes in the data dir
+ * (filesystem store, import staging area). At start, what a dead process left half done is put
+ * right (image-reconcile.ts). Tokens are validated by the shared identity, and the image
+ * endpoints are listed in the catalog once the port is bound.
  */
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
-import { FilesystemStore, MemoryImageRepository, registerImageRoutes } from "@stratus/image/api";
+import { FilesystemStore, registerImageRoutes, SqlImageRepository } from "@stratus/image/api";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
 import { registerRootDocument } from "./discovery-only.js";
-import { createModuleApp, listInCatalog, type SharedIdentity } from "./identity.js";
+import { createModuleApp, listInCatalog, openServiceDatabase, type SharedIdentity } from "./identity.js";
+import { reconcileImages } from "./image-reconcile.js";
 
 export class ImageModule implements ServiceModule {
   readonly descriptor = SERVICES.image;
@@ -27,18 +29,33 @@ export class ImageModule implements ServiceModule {
   async createApp({ publicUrl }: { readonly publicUrl: () => string }): Promise<FastifyInstance> {
     const { identity } = await this.shared.ready();
     const app = createModuleApp(this.config, this.logger, identity, "image");
-    // the records do not outlive the process yet, so neither may the bytes (no orphans after a restart)
-    const directory = join(this.config.dataDir, "images");
-    rmSync(directory, { recursive: true, force: true });
-    // staged bytes and conversion files belong to records that do not outlive the process either
-    const staging = join(this.config.dataDir, "staging");
-    const work = join(this.config.dataDir, "image-convert");
-    for (const dir of [staging, work]) rmSync(dir, { recursive: true, force: true });
-    const { image } = this.config;
+    const { image, dataDir } = this.config;
+    const db = await openServiceDatabase(dataDir, "images.db", image.databaseUrl);
+    const repository = await SqlImageRepository.open(db);
+    // registered first, so it runs last: the import runner's onClose lets its tasks finish first
+    app.addHook("onClose", async () => repository.close());
+    const store = new FilesystemStore({ directory: join(dataDir, "images") });
+    const staging = new FilesystemStore({ directory: join(dataDir, "staging") });
+    // conversion files are scratch space of imports that died with their process
+    const work = join(dataDir, "image-convert");
+    rmSync(work, { recursive: true, force: true });
+    const report = await reconcileImages({
+      repository,
+      store,
+      staging,
+      now: () => new Date().toISOString(),
+      // another API node sharing the database may be uploading right now
+      resetInterrupted: image.databaseUrl === undefined,
+    }).catch(async (error: unknown) => {
+      await repository.close();
+      throw error;
+    });
+    if (report.temporaryFiles + report.requeued.length + report.orphans.length > 0)
+      this.logger.info({ ...report }, "image: put back what a previous process left unfinished");
     registerImageRoutes(app, {
-      repository: new MemoryImageRepository(),
-      store: new FilesystemStore({ directory }),
-      staging: new FilesystemStore({ directory: staging }),
+      repository,
+      store,
+      staging,
       conversionWorkDir: work,
       requireFormatMatch: image.requireFormatMatch,
       imageMemberQuota: image.quotaMembers,
