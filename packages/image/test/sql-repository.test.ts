@@ -8,10 +8,12 @@ import { type Database, openDatabase } from "@stratus/core/db";
 import { MARIADB, POSTGRES, withScratchDatabase } from "@stratus/core/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { runRepositoryContract } from "../src/api/contract.js";
+import { runTaskContract } from "../src/api/import/task-contract.js";
 import { newImage } from "../src/api/model.js";
 import { SqlImageRepository } from "../src/api/sql-repository.js";
+import { SqlTaskRepository } from "../src/api/sql-tasks.js";
 
-const TABLES = ["image_members", "image_tags", "image_properties", "images"] as const;
+const TABLES = ["image_members", "image_tags", "image_properties", "images", "image_tasks"] as const;
 
 for (const server of [POSTGRES, MARIADB]) {
   await withScratchDatabase(server, (scratch) => {
@@ -38,6 +40,15 @@ for (const server of [POSTGRES, MARIADB]) {
     });
 
     runRepositoryContract(`SQL on ${server.title}`, emptied);
+    describe(`SqlTaskRepository on ${server.title}`, () => {
+      runTaskContract(async () => {
+        await emptied();
+        const db = await connect();
+        const tasks = await SqlTaskRepository.open(db);
+        open.push({ close: () => db.close() } as unknown as SqlImageRepository);
+        return tasks;
+      });
+    });
 
     describe(`SqlImageRepository on ${server.title}`, () => {
       const id = "0b0b0b0b-0000-4000-8000-00000000000b";

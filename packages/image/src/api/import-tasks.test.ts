@@ -1,10 +1,30 @@
 import { randomBytes } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Database, openDatabase } from "@stratus/core/db";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runTaskContract } from "./import/task-contract.js";
 import { type ImportTestApp, importTestApp } from "./import/testing.js";
+import { SqlTaskRepository } from "./sql-tasks.js";
 import { MemoryTaskRepository } from "./tasks.js";
 
 runTaskContract(() => new MemoryTaskRepository());
+
+const sqliteDir = mkdtempSync(join(tmpdir(), "stratus-tasks-"));
+const databases: Database<unknown>[] = [];
+afterAll(async () => {
+  for (const db of databases) await db.close();
+  rmSync(sqliteDir, { recursive: true, force: true });
+});
+let n = 0;
+describe("SqlTaskRepository on SQLite", () => {
+  runTaskContract(async () => {
+    const db = await openDatabase({ engine: "sqlite", path: join(sqliteDir, `tasks-${++n}.db`) });
+    databases.push(db);
+    return SqlTaskRepository.open(db);
+  });
+});
 
 let t: ImportTestApp;
 beforeEach(async () => {

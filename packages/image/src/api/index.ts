@@ -50,6 +50,7 @@ export { DEFAULT_PROPERTY_QUOTA, DEFAULT_TAG_QUOTA, type ImageQuotas } from "./q
 export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
 export { SqlImageRepository } from "./sql-repository.js";
+export { SqlTaskRepository } from "./sql-tasks.js";
 export type { ByteRange, ImageStore, StagedWrite } from "./store.js";
 export {
   type ImageTask,

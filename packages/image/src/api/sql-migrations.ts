@@ -80,6 +80,26 @@ export const IMAGE_MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex("image_members_member_idx").on("image_members").column("member_id").execute();
     },
   },
+  {
+    // import tasks: the columns lists filter and sort on, and the whole record as JSON
+    name: "0002_image_tasks",
+    up: async (db, context) => {
+      const short = exactString(context, 64);
+      const table = db.schema
+        .createTable("image_tasks")
+        .addColumn("id", short, (c) => c.primaryKey())
+        .addColumn("type", short, (c) => c.notNull())
+        .addColumn("status", short, (c) => c.notNull())
+        .addColumn("owner", exactString(context, 255))
+        .addColumn("image_id", short)
+        .addColumn("expires_at", short)
+        .addColumn("created_at", short, (c) => c.notNull())
+        .addColumn("updated_at", short, (c) => c.notNull())
+        .addColumn("record", context.types.text, (c) => c.notNull());
+      await (context.engine === "mysql" ? table.modifyEnd(TABLE_END) : table).execute();
+      await db.schema.createIndex("image_tasks_image_idx").on("image_tasks").column("image_id").execute();
+    },
+  },
 ];
 
 /** Row shapes of the image tables, for Kysely (bigints may read back as strings on PostgreSQL). */
@@ -107,4 +127,15 @@ export interface ImageTables {
   image_tags: { image_id: string; value: string; position: number };
   image_properties: { image_id: string; name: string; value: string; position: number };
   image_members: { image_id: string; member_id: string; status: string; created_at: string; updated_at: string };
+  image_tasks: {
+    id: string;
+    type: string;
+    status: string;
+    owner: string | null;
+    image_id: string | null;
+    expires_at: string | null;
+    created_at: string;
+    updated_at: string;
+    record: string;
+  };
 }

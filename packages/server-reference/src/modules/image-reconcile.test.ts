@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FilesystemStore, type Image, MemoryImageRepository } from "@stratus/image/api";
+import { FilesystemStore, type Image, MemoryImageRepository, MemoryTaskRepository } from "@stratus/image/api";
 import { afterAll, describe, expect, it } from "vitest";
 import { reconcileImages } from "./image-reconcile.js";
 
@@ -64,7 +64,23 @@ async function setUp() {
   );
   await put(staging, 8, "being imported");
   await (await staging.begin(id(9))).write(Buffer.from("a stage that never ended"));
-  return { repository, store, staging, active, now: () => NOW };
+  const tasks = new MemoryTaskRepository();
+  await tasks.create({
+    id: "t1",
+    type: "api_image_import",
+    status: "processing",
+    input: null,
+    result: null,
+    message: "",
+    owner: "p1",
+    image_id: id(8),
+    request_id: null,
+    user_id: null,
+    expires_at: null,
+    created_at: "2026-01-01T00:00:00.000Z",
+    updated_at: "2026-01-01T00:00:00.000Z",
+  });
+  return { repository, store, staging, tasks, active, now: () => NOW };
 }
 
 describe("reconcileImages", () => {
@@ -79,6 +95,11 @@ describe("reconcileImages", () => {
     expect(await env.repository.get(id(8))).toMatchObject({
       status: "queued",
       properties: { os_glance_importing_to_stores: "", os_glance_failed_import: "file" },
+    });
+    expect(await env.tasks.get("t1")).toMatchObject({
+      status: "failure",
+      message: "The image service restarted during the import.",
+      updated_at: NOW,
     });
     expect(readdirSync(env.store.directory)).toEqual([id(1)]);
     expect(readdirSync(env.staging.directory)).toEqual([id(5)]);

@@ -2,8 +2,8 @@
  * What the image module puts right at start, now that records outlive the process: work a dead
  * process left half done. Temporary files of unfinished writes go; bytes no record owns go; an
  * image left `saving` (upload cut short) goes back to `queued` without bytes, an image left
- * `importing` (its task lived in that process's memory) to `queued` with Glance's failed-import
- * marks, an image left `uploading` without staged bytes to `queued`.
+ * `importing` (its task ran in that process) to `queued` with Glance's failed-import marks and
+ * its task ended as a failure, an image left `uploading` without staged bytes to `queued`.
  */
 import {
   FAILED_STORES,
@@ -13,6 +13,7 @@ import {
   type ImageRepository,
   type ImageStatus,
   type ImageStore,
+  type TaskRepository,
 } from "@stratus/image/api";
 
 /** A store reconcile can list and sweep (FilesystemStore is one). */
@@ -31,6 +32,8 @@ export interface ImageReconcileOptions {
   readonly staging?: ReconciledStore;
   /** The current instant (ISO), for `updated_at`. */
   readonly now: () => string;
+  /** Where import tasks live: an interrupted import's task is ended as a failure. */
+  readonly tasks?: TaskRepository;
   /**
    * Put back images left `saving`, `importing` or `uploading`. Only safe when no other process
    * shares the database (one might be uploading right now): the embedded SQLite default.
@@ -88,6 +91,17 @@ async function requeue(
   return changed;
 }
 
+/** Ends a task its process left running as a failure (absent: nothing to do). */
+async function endInterruptedTask(tasks: TaskRepository, id: string, now: string): Promise<void> {
+  await tasks
+    .update(id, (task) =>
+      task.status === "success" || task.status === "failure"
+        ? task
+        : { ...task, status: "failure", message: "The image service restarted during the import.", updated_at: now },
+    )
+    .catch(() => undefined);
+}
+
 async function resetInterrupted(o: ImageReconcileOptions): Promise<string[]> {
   const { repository, store, staging } = o;
   const requeued: string[] = [];
@@ -96,6 +110,8 @@ async function resetInterrupted(o: ImageReconcileOptions): Promise<string[]> {
     if (await requeue(repository, id, "saving", (i) => withoutData(i, o.now()))) requeued.push(id);
   }
   for (const id of await idsWithStatus(repository, "importing")) {
+    const taskId = (await repository.get(id))?.properties[IMPORT_LOCK];
+    if (taskId !== undefined && o.tasks !== undefined) await endInterruptedTask(o.tasks, taskId, o.now());
     await store.delete(id);
     await staging?.delete(id);
     const failed = (i: Image): Image => {

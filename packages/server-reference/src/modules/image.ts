@@ -8,7 +8,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
-import { FilesystemStore, registerImageRoutes, SqlImageRepository } from "@stratus/image/api";
+import { FilesystemStore, registerImageRoutes, SqlImageRepository, SqlTaskRepository } from "@stratus/image/api";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
@@ -32,6 +32,7 @@ export class ImageModule implements ServiceModule {
     const { image, dataDir } = this.config;
     const db = await openServiceDatabase(dataDir, "images.db", image.databaseUrl);
     const repository = await SqlImageRepository.open(db);
+    const tasks = await SqlTaskRepository.open(db);
     // registered first, so it runs last: the import runner's onClose lets its tasks finish first
     app.addHook("onClose", async () => repository.close());
     const store = new FilesystemStore({ directory: join(dataDir, "images") });
@@ -44,6 +45,7 @@ export class ImageModule implements ServiceModule {
       store,
       staging,
       now: () => new Date().toISOString(),
+      tasks,
       // another API node sharing the database may be uploading right now
       resetInterrupted: image.databaseUrl === undefined,
     }).catch(async (error: unknown) => {
@@ -56,6 +58,7 @@ export class ImageModule implements ServiceModule {
       repository,
       store,
       staging,
+      tasks,
       conversionWorkDir: work,
       requireFormatMatch: image.requireFormatMatch,
       imageMemberQuota: image.quotaMembers,
