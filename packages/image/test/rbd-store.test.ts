@@ -142,3 +142,33 @@ describe("RbdImageStore", () => {
     expect(await rbd.list(store.ioctx)).toEqual([]);
   });
 });
+
+describe("RbdImageStore.connect", () => {
+  it("connects from a ceph.conf and pool, stores and reads an image, and closes its connection", async () => {
+    const store = await RbdImageStore.connect({
+      conf: ceph.conf,
+      keyring: ceph.keyring,
+      client: ceph.client,
+      pool: ceph.pool,
+    });
+    const own = randomUUID();
+    try {
+      expect(store.fsid).toBe(ceph.fsid);
+      const staged = await store.begin(own);
+      await staged.write(Buffer.from("via connect"));
+      await staged.commit();
+      expect((await collect(await store.read(own))).toString()).toBe("via connect");
+      expect(await store.delete(own)).toBe(true);
+      expect(await store.read(own)).toBeNull();
+    } finally {
+      await store.close();
+    }
+    await expect(store.has(own)).rejects.toMatchObject({ code: "EBADF" });
+  });
+
+  it("fails to connect to a pool that does not exist with the pool's ENOENT", async () => {
+    await expect(RbdImageStore.connect({ conf: ceph.conf, pool: "no-such-pool" })).rejects.toMatchObject({
+      code: "ENOENT",
+    });
+  });
+});

@@ -47,6 +47,7 @@ export {
 } from "./model.js";
 export { JSON_PATCH_TYPE } from "./patch.js";
 export { DEFAULT_PROPERTY_QUOTA, DEFAULT_TAG_QUOTA, type ImageQuotas } from "./quota.js";
+export { RBD_SNAPSHOT, RbdImageStore, type RbdImageStoreOptions } from "./rbd-store.js";
 export type { ImageFilter, ImageListRequest, ImageRepository, ImageUsage } from "./repository.js";
 export { imageSchema, imagesSchema } from "./schemas.js";
 export { SqlImageRepository } from "./sql-repository.js";
