@@ -116,6 +116,7 @@ export class RbdImageStore implements ImageStore {
       maxSize: this.maxSize,
       publish: () => this.#publish(temp, name),
       discard: () => this.#removeTemp(temp),
+      translate: (error) => translate(error, id),
     });
   }
 

@@ -23,6 +23,8 @@ export interface RbdWriteOptions {
   readonly publish: () => Promise<void>;
   /** Removes the temporary image (the image is closed first). */
   readonly discard: () => Promise<void>;
+  /** Turns a librbd error into the service's error (ENOSPC into payload_too_large, ...). */
+  readonly translate: (error: unknown) => unknown;
 }
 
 export class RbdStagedWrite implements StagedWrite {
@@ -54,7 +56,10 @@ export class RbdStagedWrite implements StagedWrite {
       this.#buffer.set(chunk.subarray(at, at + n), this.#filled);
       this.#filled += n;
       at += n;
-      if (this.#filled === this.#buffer.length) await this.#writeSegment();
+      if (this.#filled === this.#buffer.length)
+        await this.#writeSegment().catch((e: unknown) => {
+          throw this.#o.translate(e);
+        });
     }
   }
 
@@ -74,7 +79,7 @@ export class RbdStagedWrite implements StagedWrite {
     } catch (error) {
       this.#state = "open"; // let abort clean up
       await this.abort();
-      throw error;
+      throw this.#o.translate(error);
     }
   }
 
@@ -87,7 +92,7 @@ export class RbdStagedWrite implements StagedWrite {
   }
 
   #rethrow(): void {
-    if (this.#failure) throw this.#failure.error;
+    if (this.#failure) throw this.#o.translate(this.#failure.error);
   }
 
   async #writeSegment(): Promise<void> {
