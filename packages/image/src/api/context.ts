@@ -6,7 +6,7 @@ import { forbidden, notFound } from "@stratus/core/errors";
 import type { FastifyRequest } from "fastify";
 import type { ImageConversionOptions } from "./import/convert-step.js";
 import type { ImportRunner } from "./import/runner.js";
-import type { Image } from "./model.js";
+import { DEFAULT_STORE_ID, type Image, imageView } from "./model.js";
 import type { ImageQuotas } from "./quota.js";
 import type { ImageRepository } from "./repository.js";
 import type { ImageStore } from "./store.js";
@@ -48,6 +48,10 @@ export interface ImageApiDeps {
 export interface ImageRouteContext {
   readonly repository: ImageRepository;
   readonly store: ImageStore;
+  /** The store's id (`file` unless the store names another). */
+  readonly storeId: string;
+  /** The image's JSON for this caller: `direct_url` and `locations` for trusted callers only. */
+  view(request: FastifyRequest, image: Image): Record<string, unknown>;
   /** Whether uploads of plain raw content pass under another declared disk_format. */
   readonly allowRawContent: boolean;
   /** The import methods offered (Glance's `enabled_import_methods`); empty without a staging area. */
@@ -64,6 +68,13 @@ export interface ImageRouteContext {
 }
 
 export const isAdmin = (request: FastifyRequest): boolean => request.auth?.isAdmin === true;
+/**
+ * Whether the caller may see where image data lives (Glance's `get_image_location` policy in its
+ * secure defaults: admins and services).
+ */
+export const isTrusted = (request: FastifyRequest): boolean =>
+  isAdmin(request) || (request.auth?.roles ?? []).includes("service");
+
 export const projectOf = (request: FastifyRequest): string | null => request.auth?.projectId ?? null;
 
 /** Whether a non-admin project sees an image without being a member (own, public, community). */
@@ -75,6 +86,11 @@ export function routeContext(deps: ImageApiDeps): ImageRouteContext {
   return {
     repository: deps.repository,
     store: deps.store,
+    storeId: deps.store.id ?? DEFAULT_STORE_ID,
+    view(request, image) {
+      const location = isTrusted(request) ? (deps.store.locationOf?.(image.id) ?? null) : null;
+      return imageView(image, { storeId: deps.store.id ?? DEFAULT_STORE_ID, location });
+    },
     allowRawContent: deps.requireFormatMatch === false,
     importMethods: deps.staging === undefined ? [] : ["glance-direct", "web-download"],
     quotas: deps.quotas ?? {},

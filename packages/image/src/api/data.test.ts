@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { imageDir } from "../inspect/testing.js";
 import { type ImageTestApp, imageTestApp } from "./testing.js";
@@ -79,6 +80,21 @@ describe("PUT /v2/images/{id}/file", () => {
     expect(image).toMatchObject({ status: "queued", checksum: null, size: null, virtual_size: null });
     expect(t.storedFiles()).toEqual([]);
     expect((await t.call("GET", `/v2/images/${id}/file`)).status).toBe(204);
+  });
+
+  it("shows direct_url and locations to admins and services only, once the image has data", async () => {
+    const id = await created("raw");
+    expect((await t.call("GET", `/v2/images/${id}`, undefined, { token: "admin" })).body.direct_url).toBeUndefined();
+    await upload(id, randomBytes(512));
+    const admin = (await t.call("GET", `/v2/images/${id}`, undefined, { token: "admin" })).body;
+    expect(admin.direct_url).toBe(`file://${join(t.store.directory, id)}`);
+    expect(admin.locations).toEqual([{ url: admin.direct_url, metadata: { store: "file" } }]);
+    const listed = (await t.call("GET", "/v2/images", undefined, { token: "admin" })).body.images;
+    expect(listed[0].direct_url).toBe(admin.direct_url);
+    const member = (await t.call("GET", `/v2/images/${id}`)).body;
+    expect(member.direct_url).toBeUndefined();
+    expect(member.locations).toBeUndefined();
+    expect(member.stores).toBe("file");
   });
 
   it("takes plain raw content under another disk_format only with requireFormatMatch off, never a qcow2", async () => {

@@ -27,6 +27,13 @@ export class FilesystemStore implements ImageStore {
     this.maxSize = options.maxSize ?? 2 ** 40;
   }
 
+  readonly id = "file";
+
+  /** `file://` and the data's path (Glance's filesystem store location). */
+  locationOf(id: string): string {
+    return `file://${this.#path(id)}`;
+  }
+
   #path(id: string): string {
     // ids come from the URL: never let one name a path outside the directory
     if (!ID.test(id)) throw badRequest(`Invalid image id ${id}`);

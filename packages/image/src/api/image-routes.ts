@@ -7,7 +7,7 @@ import { glanceNext, type ServiceApp } from "@stratus/core/http";
 import { type ImageRouteContext, isAdmin, projectOf } from "./context.js";
 import { readCreateBody } from "./create.js";
 import { listFilter } from "./list-filter.js";
-import { type ImageStatus, imageView, newImage } from "./model.js";
+import { type ImageStatus, newImage } from "./model.js";
 import { applyChanges, JSON_PATCH_TYPE, JSON_PATCH_V20_TYPE, parseChanges } from "./patch.js";
 import { assertImageCounts, assertMayCreateImage } from "./quota.js";
 import { parseSort } from "./sort.js";
@@ -42,7 +42,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
     await repository.create(image);
     reply.header("location", `/v2/images/${id}`);
     if (ctx.importMethods.length > 0) reply.header("openstack-image-import-methods", ctx.importMethods.join(","));
-    return reply.code(201).send(imageView(image));
+    return reply.code(201).send(ctx.view(request, image));
   });
 
   app.get("/v2/images", async (request) => {
@@ -63,7 +63,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
     for (const [k, v] of Object.entries(rest)) for (const x of [v ?? []].flat()) firstQuery.append(k, x);
     const first = firstQuery.size === 0 ? "/v2/images" : `/v2/images?${firstQuery}`;
     return {
-      images: images.map(imageView),
+      images: images.map((image) => ctx.view(request, image)),
       first,
       schema: "/v2/schemas/images",
       ...glanceNext("/v2/images", { items: images, limit, query, markerOf: (i) => i.id }),
@@ -71,7 +71,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
   });
 
   app.get<{ Params: IdParams }>("/v2/images/:id", async (request) =>
-    imageView(await ctx.visibleImage(request, request.params.id)),
+    ctx.view(request, await ctx.visibleImage(request, request.params.id)),
   );
 
   app.patch<{ Params: IdParams }>("/v2/images/:id", async (request) => {
@@ -92,7 +92,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ImageRouteContext): vo
       assertImageCounts(next, ctx.quotas, current);
       return { ...next, updated_at: ctx.now() };
     });
-    return imageView(updated);
+    return ctx.view(request, updated);
   });
 
   app.delete<{ Params: IdParams }>("/v2/images/:id", async (request, reply) => {

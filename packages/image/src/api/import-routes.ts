@@ -14,7 +14,6 @@ import {
   IMPORTING_STORES,
   type ImportEnvironment,
   runImport,
-  STORE_ID,
 } from "./import/run-import.js";
 import type { ImportRunner } from "./import/runner.js";
 import type { Image } from "./model.js";
@@ -48,7 +47,8 @@ export function registerImportRoutes(app: ServiceApp, ctx: ImageRouteContext, de
   }));
   app.get("/v2/info/stores", async () => {
     if (env === null) throw notFound("Multi backend is not supported at this site.");
-    return { stores: [{ id: STORE_ID, description: "Image data on the local filesystem.", default: "true" }] };
+    const description = ctx.storeId === "rbd" ? "Image data in Ceph RBD." : "Image data on the local filesystem.";
+    return { stores: [{ id: ctx.storeId, description, default: "true" }] };
   });
 
   app.put<{ Params: IdParams }>("/v2/images/:id/stage", async (request, reply) => {
@@ -66,7 +66,7 @@ export function registerImportRoutes(app: ServiceApp, ctx: ImageRouteContext, de
     assertImportable(image, wanted.method);
     ctx.assertMayModify(request, image);
     if (image.properties[IMPORT_LOCK] !== undefined) throw conflict("Image has active task");
-    const stores = storesOf(request, wanted.body);
+    const stores = storesOf(request, wanted.body, ctx.storeId);
     if (wanted.method === "web-download" && uriRefusal(wanted.uri ?? "", env.webDownload) !== null)
       throw badRequest(`URI for web-download does not pass filtering: ${wanted.uri}`);
     const taskId = await claim(ctx, env, request, image, wanted, stores);
@@ -146,23 +146,23 @@ function assertImportable(image: Image, method: ImportMethod): void {
 }
 
 /** Glance's `get_stores_from_request` with our single store. */
-function storesOf(request: FastifyRequest, body: Record<string, unknown>): string[] {
+function storesOf(request: FastifyRequest, body: Record<string, unknown>, storeId: string): string[] {
   const header = request.headers["x-image-meta-store"];
   let stores: unknown;
   if (body["all_stores"] === true) {
     if (body["stores"] !== undefined || header !== undefined)
       throw badRequest("All_stores parameter can't be used with x-image-meta-store header or stores parameter");
-    stores = [STORE_ID];
+    stores = [storeId];
   } else if (body["stores"] !== undefined) {
     if (header !== undefined)
       throw badRequest("Stores parameter and x-image-meta-store header can't be both specified");
     stores = body["stores"];
   } else {
-    stores = [typeof header === "string" ? header : STORE_ID];
+    stores = [typeof header === "string" ? header : storeId];
   }
   if (!Array.isArray(stores) || stores.some((s) => typeof s !== "string"))
     throw badRequest("Invalid stores parameter: a list of store identifiers expected.");
-  for (const store of stores) if (store !== STORE_ID) throw conflict(`Unknown scheme '${store}' found in URI`);
+  for (const store of stores) if (store !== storeId) throw conflict(`Unknown scheme '${store}' found in URI`);
   return stores as string[];
 }
 
@@ -201,7 +201,7 @@ async function claim(
       return {
         ...current,
         status: "importing",
-        properties: { ...properties, [IMPORT_LOCK]: taskId, [IMPORTING_STORES]: STORE_ID, [FAILED_STORES]: "" },
+        properties: { ...properties, [IMPORT_LOCK]: taskId, [IMPORTING_STORES]: ctx.storeId, [FAILED_STORES]: "" },
         updated_at: now,
       };
     });

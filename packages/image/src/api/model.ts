@@ -152,14 +152,24 @@ export function newImage(id: string, now: string, owner: string | null): Image {
   };
 }
 
-/** The id of the store image data lives in (the filesystem store; one store for now). */
+/** The id of the filesystem store, the default where image data lives. */
 export const DEFAULT_STORE_ID = "file";
+
+/** What the image view shows beyond the record: the store holding the data, and its location. */
+export interface ImageViewOptions {
+  /** The store's id (default `file`). */
+  readonly storeId?: string;
+  /** The data's location, shown as `direct_url` and `locations` (trusted callers only). */
+  readonly location?: string | null;
+}
 
 /**
  * The JSON body Glance returns for one image. `stores` (the ids of the stores holding its data,
  * comma-separated) is shown once the image has data, as a Glance with several stores does.
  */
-export function imageView(image: Image): Record<string, unknown> {
+export function imageView(image: Image, options: ImageViewOptions = {}): Record<string, unknown> {
+  const hasData = image.status === "active" || image.status === "deactivated";
+  const location = hasData ? options.location : undefined;
   const { properties, created_at, updated_at, tags, ...base } = image;
   return {
     ...properties,
@@ -167,7 +177,13 @@ export function imageView(image: Image): Record<string, unknown> {
     tags: [...tags],
     created_at: glanceTime(created_at),
     updated_at: glanceTime(updated_at),
-    ...(image.status === "active" || image.status === "deactivated" ? { stores: DEFAULT_STORE_ID } : {}),
+    ...(hasData ? { stores: options.storeId ?? DEFAULT_STORE_ID } : {}),
+    ...(location
+      ? {
+          direct_url: location,
+          locations: [{ url: location, metadata: { store: options.storeId ?? DEFAULT_STORE_ID } }],
+        }
+      : {}),
     self: `/v2/images/${image.id}`,
     file: `/v2/images/${image.id}/file`,
     schema: "/v2/schemas/image",

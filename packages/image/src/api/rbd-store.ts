@@ -90,6 +90,8 @@ export class RbdImageStore implements ImageStore {
     return id;
   }
 
+  readonly id = "rbd";
+
   /** The image's location for trusted services (Glance's `direct_url`): `rbd://fsid/pool/id/snap`. */
   locationOf(id: string): string {
     const part = (s: string) => encodeURIComponent(s);

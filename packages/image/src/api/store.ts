@@ -1,5 +1,5 @@
 /**
- * The port image bytes are kept behind (Glance's glance_store drivers). Filesystem today.
+ * The port image bytes are kept behind (Glance's glance_store drivers): filesystem and Ceph RBD.
  */
 
 /** A write in progress: bytes go to a temporary place until `commit`. */
@@ -19,6 +19,13 @@ export interface ByteRange {
 }
 
 export interface ImageStore {
+  /** The store's id in `/v2/info/stores` and the images' `stores` (default `file`). */
+  readonly id?: string;
+  /**
+   * Where image `id`'s data lives, for trusted services only (Glance's `direct_url` and
+   * `locations`: `file:///...`, `rbd://fsid/pool/image/snap`).
+   */
+  locationOf?(id: string): string;
   /** Starts writing the data of image `id`; nothing is visible until `commit`. */
   begin(id: string): Promise<StagedWrite>;
   /**

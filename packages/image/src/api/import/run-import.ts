@@ -184,7 +184,11 @@ async function fail(env: ImportEnvironment, job: ImportJob, committed: boolean, 
             checksum: null,
             os_hash_algo: null,
             os_hash_value: null,
-            properties: { ...withoutLock(current.properties), [IMPORTING_STORES]: "", [FAILED_STORES]: STORE_ID },
+            properties: {
+              ...withoutLock(current.properties),
+              [IMPORTING_STORES]: "",
+              [FAILED_STORES]: env.store.id ?? STORE_ID,
+            },
             updated_at: now,
           },
     )
