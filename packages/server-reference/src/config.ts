@@ -78,6 +78,13 @@ export const ServerConfigSchema = z
         quotaMembers: z.number().int().min(0).default(128),
         quotaProperties: z.number().int().min(0).default(128),
         quotaTags: z.number().int().min(0).default(128),
+        /** Where image data lives: the data dir (`file`) or a Ceph RBD pool (`rbd`). */
+        store: z.enum(["file", "rbd"]).default("file"),
+        /** RBD store: Glance's rbd_store_pool, rbd_store_ceph_conf, rbd_store_user, and a keyring path. */
+        rbdPool: z.string().min(1).default("images"),
+        rbdConf: z.string().min(1).default("/etc/ceph/ceph.conf"),
+        rbdUser: z.string().min(1).optional(),
+        rbdKeyring: z.string().min(1).optional(),
       })
       .strict()
       .prefault({}),
@@ -144,7 +151,8 @@ function readConfigFile(path: string): Record<string, unknown> {
  * STRATUS_ADMIN_PASSWORD, STRATUS_BCRYPT_COST, STRATUS_IDENTITY_DB_URL, STRATUS_PLACEMENT_DB_URL, STRATUS_IMAGE_DB_URL,
  * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS, _TRUSTED_HOSTS and _PORTS (comma-separated),
  * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false),
- * STRATUS_IMAGE_QUOTA_IMAGES, _BYTES, _MEMBERS, _PROPERTIES and _TAGS (integers).
+ * STRATUS_IMAGE_QUOTA_IMAGES, _BYTES, _MEMBERS, _PROPERTIES and _TAGS (integers),
+ * STRATUS_IMAGE_STORE (file or rbd) and STRATUS_IMAGE_RBD_POOL, _CONF, _USER, _KEYRING.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -185,6 +193,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     image["importAllowedPorts"] = list(env["STRATUS_IMAGE_IMPORT_ALLOWED_PORTS"]).map(Number);
   if (env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"])
     image["importAllowPrivateAddresses"] = env["STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE"] === "true";
+  if (env["STRATUS_IMAGE_STORE"]) image["store"] = env["STRATUS_IMAGE_STORE"];
+  for (const [name, key] of [
+    ["POOL", "rbdPool"],
+    ["CONF", "rbdConf"],
+    ["USER", "rbdUser"],
+    ["KEYRING", "rbdKeyring"],
+  ] as const) {
+    const raw = env[`STRATUS_IMAGE_RBD_${name}`];
+    if (raw) image[key] = raw;
+  }
   for (const [name, key] of [
     ["IMAGES", "quotaImages"],
     ["BYTES", "quotaBytes"],

@@ -5,7 +5,7 @@
  * of them (206).
  */
 
-import type { Readable } from "node:stream";
+import { Readable } from "node:stream";
 import { badRequest, conflict, forbidden } from "@stratus/core/errors";
 import type { ServiceApp } from "@stratus/core/http";
 import { type ImageRouteContext, isAdmin, projectOf } from "./context.js";
@@ -86,9 +86,11 @@ export function registerDataRoutes(app: ServiceApp, ctx: ImageRouteContext): voi
     if (data === null) return reply.code(204).send();
     reply.header("content-type", "application/octet-stream");
     if (image.checksum !== null) reply.header("content-md5", image.checksum);
-    if (range === null) return reply.code(200).header("content-length", image.size).send(data);
+    // any store's AsyncIterable as a Node stream (Fastify streams Readables, not iterables)
+    const body = data instanceof Readable ? data : Readable.from(data, { objectMode: false });
+    if (range === null) return reply.code(200).header("content-length", image.size).send(body);
     reply.header("content-range", contentRange(range, image.size ?? 0));
     reply.header("content-length", range.end - range.start + 1);
-    return reply.code(206).send(data);
+    return reply.code(206).send(body);
   });
 }

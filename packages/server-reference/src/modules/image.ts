@@ -8,7 +8,13 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "@stratus/core";
-import { FilesystemStore, registerImageRoutes, SqlImageRepository, SqlTaskRepository } from "@stratus/image/api";
+import {
+  FilesystemStore,
+  RbdImageStore,
+  registerImageRoutes,
+  SqlImageRepository,
+  SqlTaskRepository,
+} from "@stratus/image/api";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
@@ -35,7 +41,19 @@ export class ImageModule implements ServiceModule {
     const tasks = await SqlTaskRepository.open(db);
     // registered first, so it runs last: the import runner's onClose lets its tasks finish first
     app.addHook("onClose", async () => repository.close());
-    const store = new FilesystemStore({ directory: join(dataDir, "images") });
+    const store =
+      image.store === "rbd"
+        ? await RbdImageStore.connect({
+            conf: image.rbdConf,
+            pool: image.rbdPool,
+            ...(image.rbdUser === undefined ? {} : { client: image.rbdUser }),
+            ...(image.rbdKeyring === undefined ? {} : { keyring: image.rbdKeyring }),
+          }).catch(async (error: unknown) => {
+            await repository.close();
+            throw error;
+          })
+        : new FilesystemStore({ directory: join(dataDir, "images") });
+    if (store instanceof RbdImageStore) app.addHook("onClose", async () => store.close());
     const staging = new FilesystemStore({ directory: join(dataDir, "staging") });
     // conversion files are scratch space of imports that died with their process
     const work = join(dataDir, "image-convert");
