@@ -8,6 +8,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { useCeph } from "../scripts/harness/index.js";
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -18,12 +19,20 @@ describe("examples", () => {
     expect(programs.length).toBeGreaterThan(0);
   });
 
-  it.each(programs)("%s runs to completion and reports ok", async (program) => {
-    const { stdout } = await run(
-      process.execPath,
-      ["--conditions=@stratus/source", "--import", "tsx", `${here}/${program}`],
-      { cwd: here, timeout: 60_000, env: { ...process.env, STRATUS_LOG_LEVEL: "warn" } },
-    );
-    expect(stdout.trim().split("\n").at(-1)).toMatch(/^ok\b/);
-  });
+  it.each(programs)(
+    "%s runs to completion and reports ok",
+    async (program) => {
+      // the rados examples talk to the harness's single-node Ceph
+      const ceph = program.startsWith("rados-") ? await useCeph({ objectstore: "memstore" }) : undefined;
+      const cephEnv =
+        ceph === undefined ? {} : { CEPH_CONF: ceph.conf, CEPH_POOL: ceph.pool, CEPH_KEYRING: ceph.keyring };
+      const { stdout } = await run(
+        process.execPath,
+        ["--conditions=@stratus/source", "--import", "tsx", `${here}/${program}`],
+        { cwd: here, timeout: 60_000, env: { ...process.env, STRATUS_LOG_LEVEL: "warn", ...cephEnv } },
+      );
+      expect(stdout.trim().split("\n").at(-1)).toMatch(/^ok\b/);
+    },
+    180_000,
+  );
 });
