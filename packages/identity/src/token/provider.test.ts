@@ -123,8 +123,14 @@ describe("TokenProvider", () => {
   });
 
   it("consults the tokenFacts hook for what the payload lacks, such as the user's domain", async () => {
-    const { provider, revocations } = setup({ tokenFacts: () => ({ identityDomainId: "d1" }) });
-    const shared = new TokenProvider({ keys, revocations, tokenFacts: () => ({ identityDomainId: "d1" }) });
+    const { provider, revocations, clock } = setup({ tokenFacts: () => ({ identityDomainId: "d1" }) });
+    // the same fixed clock: on the wall clock the token would expire an hour after the fixed instant
+    const shared = new TokenProvider({
+      keys,
+      revocations,
+      now: clock.now,
+      tokenFacts: () => ({ identityDomainId: "d1" }),
+    });
     const { token } = provider.issue(projectRequest);
     await revocations.revoke(revokeDomain("d1"));
     expect(await failure(shared.validate(token))).toMatchObject({ reason: "revoked" });
