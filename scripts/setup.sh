@@ -18,7 +18,7 @@ DEB_PACKAGES=(
   ceph-mon ceph-osd ceph-mgr ceph-common librbd-dev librados-dev
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt-dev qemu-utils qemu-system-x86
   wrk
-  python3-openstackclient python3-keystone python3-osc-placement python3-os-traits python3-os-resource-classes tempest python3-glanceclient
+  python3-openstackclient python3-keystone python3-osc-placement python3-os-traits python3-os-resource-classes tempest python3-glanceclient python3-ovsdbapp
 )
 apt_updated=0
 apt_install() { # installs the named packages that are not installed yet
