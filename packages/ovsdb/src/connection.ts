@@ -144,7 +144,9 @@ export class OvsdbConnection {
     newId: string,
     requests: Record<string, MonitorRequest | MonitorRequest[]>,
   ): Promise<void> {
-    await this.rpc.request("monitor_cond_change", [id, newId, requests]);
+    // ovsdb-server wants an array of condition updates per table here
+    const arrays = Object.fromEntries(Object.entries(requests).map(([t, r]) => [t, Array.isArray(r) ? r : [r]]));
+    await this.rpc.request("monitor_cond_change", [id, newId, arrays]);
     if (newId !== id) {
       const h = this.monitors.get(id);
       this.monitors.delete(id);
@@ -163,6 +165,7 @@ export class OvsdbConnection {
    * `onStolen` fires when another client steals it.
    */
   async lock(id: string, handlers: { onLocked?: () => void; onStolen?: () => void } = {}): Promise<boolean> {
+    checkLockId(id);
     this.lockHandlers.set(id, {
       ...(handlers.onLocked && { locked: handlers.onLocked }),
       ...(handlers.onStolen && { stolen: handlers.onStolen }),
@@ -173,6 +176,7 @@ export class OvsdbConnection {
 
   /** `steal`: takes the lock from its owner (who gets `stolen`); resolves true. */
   async steal(id: string, handlers: { onStolen?: () => void } = {}): Promise<boolean> {
+    checkLockId(id);
     this.lockHandlers.set(id, { ...(handlers.onStolen && { stolen: handlers.onStolen }) });
     const r = (await this.rpc.request("steal", [id])) as { locked: boolean };
     return r.locked;
@@ -201,6 +205,13 @@ export class OvsdbConnection {
       this.monitors.delete(id);
       throw err;
     }
+  }
+}
+
+/** Lock names are RFC 7047 <id>s: a letter or underscore, then letters, digits, underscores. */
+function checkLockId(id: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(id)) {
+    throw new RangeError(`lock name ${JSON.stringify(id)} is not an OVSDB <id> ([A-Za-z_][A-Za-z0-9_]*)`);
   }
 }
 
