@@ -8,7 +8,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { useCeph } from "../scripts/harness/index.js";
+import { useCeph, useOvn } from "../scripts/harness/index.js";
 
 const run = promisify(execFile);
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -26,10 +26,13 @@ describe("examples", () => {
       const ceph = program.startsWith("rados-") ? await useCeph({ objectstore: "memstore" }) : undefined;
       const cephEnv =
         ceph === undefined ? {} : { CEPH_CONF: ceph.conf, CEPH_POOL: ceph.pool, CEPH_KEYRING: ceph.keyring };
+      // the ovsdb examples talk to the harness's OVN Northbound database
+      const ovn = program.startsWith("ovsdb-") ? await useOvn() : undefined;
+      const ovnEnv = ovn === undefined ? {} : { OVN_NB_DB: ovn.nb.unix };
       const { stdout } = await run(
         process.execPath,
         ["--conditions=@stratus/source", "--import", "tsx", `${here}/${program}`],
-        { cwd: here, timeout: 60_000, env: { ...process.env, STRATUS_LOG_LEVEL: "warn", ...cephEnv } },
+        { cwd: here, timeout: 60_000, env: { ...process.env, STRATUS_LOG_LEVEL: "warn", ...cephEnv, ...ovnEnv } },
       );
       expect(stdout.trim().split("\n").at(-1)).toMatch(/^ok\b/);
     },
