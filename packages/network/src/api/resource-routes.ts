@@ -33,8 +33,10 @@ export function baseUrl(request: FastifyRequest, settings: ApiSettings): string 
 export interface CollectionSpec<T> {
   /** `network`: the body key of one. */
   readonly singular: string;
-  /** `networks`: the path segment and the list key. */
+  /** `networks`: the list key (and the path segment unless `path` is given). */
   readonly plural: string;
+  /** The path segment when it differs from `plural` (`security-groups`). */
+  readonly path?: string;
   /** The resource kind named in NotFound faults. */
   readonly kind: string;
   /** Every attribute (filters and sort keys are checked against these). */
@@ -50,7 +52,7 @@ export interface CollectionSpec<T> {
 
 /** Registers `GET/POST /v2.0/<plural>` and `GET/PUT/DELETE /v2.0/<plural>/:id`. */
 export function registerCollection<T>(app: ServiceApp, settings: ApiSettings, spec: CollectionSpec<T>): void {
-  const path = `/v2.0/${spec.plural}`;
+  const path = `/v2.0/${spec.path ?? spec.plural}`;
   app.get(path, async (request) => {
     const caller = callerOf(request, settings);
     const query = request.query as Query;

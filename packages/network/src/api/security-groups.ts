@@ -69,7 +69,8 @@ export function securityGroupCollection(neutron: NeutronService): CollectionSpec
   const s = neutron.securityGroups;
   return {
     singular: "security_group",
-    plural: "security-groups",
+    plural: "security_groups",
+    path: "security-groups",
     kind: "security_group",
     attributes: SECURITY_GROUP_ATTRIBUTES,
     view: (_caller, sg) => ({ ...sg }),
@@ -85,7 +86,8 @@ export function ruleCollection(neutron: NeutronService): CollectionSpec<Security
   const s = neutron.securityGroups;
   return {
     singular: "security_group_rule",
-    plural: "security-group-rules",
+    plural: "security_group_rules",
+    path: "security-group-rules",
     kind: "security_group_rule",
     attributes: RULE_ATTRIBUTES,
     view: (_caller, r) => ({ ...r }),

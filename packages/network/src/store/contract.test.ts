@@ -1,0 +1,4 @@
+import { runNeutronStoreContract } from "./contract.js";
+import { MemoryNeutronStore } from "./memory-store.js";
+
+runNeutronStoreContract("memory", async () => new MemoryNeutronStore());
