@@ -6,6 +6,7 @@ import type { NeutronService } from "../service/neutron.js";
 import { networkCollection } from "./networks.js";
 import { portCollection } from "./ports.js";
 import { type ApiSettings, registerCollection } from "./resource-routes.js";
+import { floatingIpCollection, registerRouterInterfaceRoutes, routerCollection } from "./routers.js";
 import { ruleCollection, securityGroupCollection } from "./security-groups.js";
 import { subnetCollection } from "./subnets.js";
 
@@ -19,4 +20,7 @@ export function registerResourceRoutes(app: ServiceApp, settings: ApiSettings, n
   registerCollection(app, settings, portCollection(neutron));
   registerCollection(app, settings, securityGroupCollection(neutron));
   registerCollection(app, settings, ruleCollection(neutron));
+  registerCollection(app, settings, routerCollection(neutron));
+  registerRouterInterfaceRoutes(app, settings, neutron);
+  registerCollection(app, settings, floatingIpCollection(neutron));
 }

@@ -5,8 +5,11 @@
 import type { ResourceChange } from "../domain/driver.js";
 import type { Caller, ServiceDeps } from "./context.js";
 import { NeutronContext } from "./context.js";
+import { FloatingIpService } from "./floating-ips.js";
 import { AUTO_DELETE_OWNERS, NetworkService } from "./networks.js";
 import { PortService } from "./ports.js";
+import { RouterInterfaceService } from "./router-interfaces.js";
+import { RouterService } from "./routers.js";
 import { SecurityGroupService } from "./security-groups.js";
 import { SubnetService } from "./subnets.js";
 
@@ -16,6 +19,9 @@ export class NeutronService {
   readonly subnets: SubnetService;
   readonly securityGroups: SecurityGroupService;
   readonly ports: PortService;
+  readonly routers: RouterService;
+  readonly routerInterfaces: RouterInterfaceService;
+  readonly floatingIps: FloatingIpService;
 
   constructor(deps: ServiceDeps) {
     this.ctx = new NeutronContext(deps);
@@ -23,6 +29,9 @@ export class NeutronService {
     this.subnets = new SubnetService(this.ctx, this.networks);
     this.securityGroups = new SecurityGroupService(this.ctx);
     this.ports = new PortService(this.ctx, this.networks, this.securityGroups);
+    this.routers = new RouterService(this.ctx, this.ports);
+    this.routerInterfaces = new RouterInterfaceService(this.ctx, this.routers, this.subnets, this.ports);
+    this.floatingIps = new FloatingIpService(this.ctx, this.ports, this.routers);
   }
 
   /** Deletes a network with its DHCP/metadata ports and its subnets (409 NetworkInUse otherwise). */
