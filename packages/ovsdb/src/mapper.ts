@@ -6,7 +6,7 @@
  * - min 1 max 1 → the value; min 0 max 1 → value | null; max > 1 → an array (a set);
  * - a map → Record<key, value> (integer keys are numbers in the record's string keys).
  */
-import type { BaseType, ColumnType, TableSchema } from "./schema.js";
+import { type BaseType, type ColumnType, isImplicitColumn, type TableSchema } from "./schema.js";
 import type { Atom, Value, WireRow } from "./wire.js";
 
 /** A reference to a row inserted earlier in the same transaction (`["named-uuid", name]`). */
@@ -29,10 +29,17 @@ const isOptional = (t: ColumnType): boolean => t.value === undefined && t.max ==
 const EMPTY_SET: readonly unknown[] = Object.freeze([]);
 const EMPTY_MAP: Readonly<Record<string, unknown>> = Object.freeze({});
 
-/** The value a column holds when nothing was written to it (empty sets and maps are shared and frozen). */
+/**
+ * The value a column holds when nothing was written to it, as ovsdb-server defines it (it leaves
+ * such columns out of update2 `initial`/`insert`): `min` default atoms, so a set with min 1 holds
+ * one. Empty sets and maps are shared and frozen.
+ */
 export function defaultValue(type: ColumnType): unknown {
-  if (type.value !== undefined) return EMPTY_MAP;
-  if (isSet(type)) return EMPTY_SET;
+  if (type.value !== undefined) {
+    if (type.min === 0) return EMPTY_MAP;
+    return Object.freeze({ [String(defaultAtom(type.key))]: defaultAtom(type.value) });
+  }
+  if (isSet(type)) return type.min === 0 ? EMPTY_SET : Object.freeze([defaultAtom(type.key)]);
   if (isOptional(type)) return null;
   return defaultAtom(type.key);
 }
@@ -52,11 +59,16 @@ function defaultAtom(b: BaseType): unknown {
   }
 }
 
+// Reading is tolerant of enums (a newer server may send values the model does not list) but not
+// of atoms of the wrong JSON type, which would put a lie into the typed row.
+const JSON_TYPE = { integer: "number", real: "number", boolean: "boolean", string: "string" } as const;
+
 function decodeAtom(b: BaseType, a: unknown): unknown {
   if (b.type === "uuid") {
     if (Array.isArray(a) && (a[0] === "uuid" || a[0] === "named-uuid")) return a[1];
     throw new ValueError(`expected a uuid, got ${JSON.stringify(a)}`);
   }
+  if (typeof a !== JSON_TYPE[b.type]) throw new ValueError(`expected ${b.type}, got ${JSON.stringify(a)}`);
   return a;
 }
 
@@ -77,6 +89,16 @@ export function decodeValue(type: ColumnType, wire: unknown): unknown {
 }
 
 function encodeAtom(b: BaseType, v: unknown): Atom {
+  const a = encodeBare(b, v);
+  if (b.enum && !b.enum.includes(a as string)) {
+    throw new ValueError(
+      `expected one of ${b.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${JSON.stringify(v)}`,
+    );
+  }
+  return a;
+}
+
+function encodeBare(b: BaseType, v: unknown): Atom {
   switch (b.type) {
     case "uuid":
       if (v instanceof NamedUuid) return ["named-uuid", v.name];
@@ -87,7 +109,7 @@ function encodeAtom(b: BaseType, v: unknown): Atom {
       if (typeof v === "string" && /^-?\d+$/.test(v)) return Number(v);
       break;
     case "real":
-      if (typeof v === "number") return v;
+      if (typeof v === "number" && Number.isFinite(v)) return v;
       break;
     case "boolean":
       if (typeof v === "boolean") return v;
@@ -106,10 +128,13 @@ export function encodeValue(type: ColumnType, value: unknown): Value {
       throw new ValueError(`expected a map (object), got ${JSON.stringify(value)}`);
     }
     const vt = type.value;
-    return ["map", Object.entries(value).map(([k, v]) => [encodeAtom(type.key, k), encodeAtom(vt, v)] as const)];
+    const entries = Object.entries(value);
+    checkCount(type, entries.length);
+    return ["map", entries.map(([k, v]) => [encodeAtom(type.key, k), encodeAtom(vt, v)] as const)];
   }
   if (isSet(type)) {
     const items = Array.isArray(value) ? value : [value];
+    checkCount(type, items.length);
     return ["set", items.map((x) => encodeAtom(type.key, x))];
   }
   if (value === null || value === undefined) {
@@ -117,6 +142,11 @@ export function encodeValue(type: ColumnType, value: unknown): Value {
     throw new ValueError("a value is required");
   }
   return encodeAtom(type.key, value);
+}
+
+function checkCount(type: ColumnType, n: number): void {
+  if (n < type.min) throw new ValueError(`needs at least ${type.min} element(s), got ${n}`);
+  if (type.max !== "unlimited" && n > type.max) throw new ValueError(`holds at most ${type.max}, got ${n}`);
 }
 
 /** A complete wire row → a decoded row; absent columns get their default. */
@@ -133,7 +163,7 @@ export function decodeRow(table: TableSchema, wire: WireRow): Record<string, unk
 export function decodePartial(table: TableSchema, wire: WireRow): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, w] of Object.entries(wire)) {
-    const col = table.columns[name];
+    const col = Object.hasOwn(table.columns, name) ? table.columns[name] : undefined;
     if (col) out[name] = decodeValue(col.type, w);
   }
   return out;
@@ -147,8 +177,8 @@ export function encodeRow(table: TableSchema, row: Readonly<Record<string, unkno
   const out: WireRow = {};
   const unknown: string[] = [];
   for (const [name, v] of Object.entries(row)) {
-    if (name === "_uuid" || name === "_version" || v === undefined) continue;
-    const col = table.columns[name];
+    if (isImplicitColumn(name) || v === undefined) continue;
+    const col = Object.hasOwn(table.columns, name) ? table.columns[name] : undefined;
     if (!col) {
       unknown.push(name);
       continue;
