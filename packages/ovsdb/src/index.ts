@@ -37,7 +37,15 @@ export {
   ValueError,
   ZERO_UUID,
 } from "./mapper.js";
-export { type ChangeKind, Replica, type Row, type RowChange, type RowCodec, TableReplica } from "./replica.js";
+export {
+  type ChangeKind,
+  type ComputedIndex,
+  Replica,
+  type Row,
+  type RowChange,
+  type RowCodec,
+  TableReplica,
+} from "./replica.js";
 export { ConnectionClosedError, RpcConnection, RpcError, type RpcOptions } from "./rpc.js";
 export {
   type AtomicType,

@@ -95,3 +95,30 @@ describe("Replica", () => {
     expect(r.table("A").size + r.table("B").size).toBe(0);
   });
 });
+
+describe("computed indexes", () => {
+  it("index one map entry and every member of a set, kept exact through changes", () => {
+    const r = new Replica(passThrough);
+    const t = r.table("T");
+    t.defineIndex("subnet", { keys: (row) => [(row.ids as Record<string, string>).subnet_id].filter(Boolean) });
+    t.defineIndex("member", { keys: (row) => row.ports as string[] });
+    r.applyUpdate2({
+      T: {
+        a: { insert: { ids: { subnet_id: "s1" }, ports: ["p1", "p2"] } },
+        b: { insert: { ids: {}, ports: ["p2"] } },
+      },
+    });
+    expect(t.lookup("subnet", "s1").map((x) => x._uuid)).toEqual(["a"]);
+    expect(
+      t
+        .lookup("member", "p2")
+        .map((x) => x._uuid)
+        .sort(),
+    ).toEqual(["a", "b"]);
+    r.applyUpdate2({ T: { a: { modify: { ids: { subnet_id: "s2" }, ports: ["p3"] } } } });
+    expect(t.lookup("subnet", "s1")).toEqual([]);
+    expect(t.lookup("subnet", "s2").map((x) => x._uuid)).toEqual(["a"]);
+    expect(t.lookup("member", "p2").map((x) => x._uuid)).toEqual(["b"]);
+    expect(t.lookup("member", "p3").map((x) => x._uuid)).toEqual(["a"]);
+  });
+});

@@ -3,7 +3,7 @@
  * with secondary indexes and change events. Rows are immutable objects; a change replaces the
  * row, so an event can hand out both the old and the new one.
  */
-import type { TableUpdates, TableUpdates2, WireRow } from "./wire.js";
+import type { Condition, TableUpdates, TableUpdates2, WireRow } from "./wire.js";
 
 /** A decoded row: `_uuid` plus the monitored columns (and `_version` when monitored). */
 export type Row = { readonly _uuid: string; readonly _version?: string } & Readonly<Record<string, unknown>>;
@@ -28,10 +28,22 @@ export interface RowChange<R extends Row = Row> {
 
 type IndexKey = string;
 
+/**
+ * A computed index: any number of keys per row (e.g. one map entry, or every member of a set),
+ * and optionally the OVSDB condition that selects the same rows on the server, which lets a
+ * conditional transaction verify a lookup through it.
+ */
+export interface ComputedIndex<R extends Row = Row> {
+  keys(row: R): readonly unknown[];
+  where?(value: unknown): Condition;
+}
+
+type Index = { columns: readonly string[]; map: Map<IndexKey, Set<string>>; computed?: ComputedIndex<never> };
+
 /** One table's rows and indexes. */
 export class TableReplica<R extends Row = Row> {
   private readonly rows = new Map<string, R>();
-  private readonly indexes = new Map<string, { columns: readonly string[]; map: Map<IndexKey, Set<string>> }>();
+  private readonly indexes = new Map<string, Index>();
 
   constructor(readonly name: string) {}
 
@@ -71,12 +83,28 @@ export class TableReplica<R extends Row = Row> {
   }
 
   /**
+   * Defines a computed index under `name` (idempotent: an existing name is kept) and fills it.
+   * Look rows up with `lookup(name, value)`.
+   */
+  defineIndex(name: string, index: ComputedIndex<R>): void {
+    if (this.indexes.has(name)) return;
+    const ix: Index = { columns: [], map: new Map(), computed: index as ComputedIndex<never> };
+    this.indexes.set(name, ix);
+    for (const r of this.rows.values()) addTo(ix, r);
+  }
+
+  /** The computed index named so, if any. */
+  computedIndex(name: string): ComputedIndex<R> | undefined {
+    return this.indexes.get(name)?.computed as ComputedIndex<R> | undefined;
+  }
+
+  /**
    * Rows whose indexed columns equal `values` (in index column order). Uses the index when there
    * is one on exactly these columns, else adds it first (so the first lookup pays for the build).
    */
   lookup(columns: string | readonly string[], ...values: unknown[]): R[] {
     const cols = typeof columns === "string" ? [columns] : [...columns];
-    const name = this.addIndex(...cols);
+    const name = typeof columns === "string" && this.indexes.get(columns)?.computed ? columns : this.addIndex(...cols);
     const ids = this.indexes.get(name)?.map.get(keyOf(values));
     if (!ids) return [];
     const out: R[] = [];
@@ -260,20 +288,27 @@ function sameRow(a: Row, b: Row): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function addTo(ix: { columns: readonly string[]; map: Map<IndexKey, Set<string>> }, row: Row): void {
-  const k = keyOf(ix.columns.map((c) => row[c]));
-  let s = ix.map.get(k);
-  if (!s) {
-    s = new Set();
-    ix.map.set(k, s);
-  }
-  s.add(row._uuid);
+function keysOf(ix: Index, row: Row): IndexKey[] {
+  if (ix.computed) return ix.computed.keys(row as never).map((v) => keyOf([v]));
+  return [keyOf(ix.columns.map((c) => row[c]))];
 }
 
-function removeFrom(ix: { columns: readonly string[]; map: Map<IndexKey, Set<string>> }, row: Row): void {
-  const k = keyOf(ix.columns.map((c) => row[c]));
-  const s = ix.map.get(k);
-  if (!s) return;
-  s.delete(row._uuid);
-  if (s.size === 0) ix.map.delete(k);
+function addTo(ix: Index, row: Row): void {
+  for (const k of keysOf(ix, row)) {
+    let s = ix.map.get(k);
+    if (!s) {
+      s = new Set();
+      ix.map.set(k, s);
+    }
+    s.add(row._uuid);
+  }
+}
+
+function removeFrom(ix: Index, row: Row): void {
+  for (const k of keysOf(ix, row)) {
+    const s = ix.map.get(k);
+    if (!s) continue;
+    s.delete(row._uuid);
+    if (s.size === 0) ix.map.delete(k);
+  }
 }

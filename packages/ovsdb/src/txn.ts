@@ -36,20 +36,26 @@ export class TxnBuilder {
    * fails over if a matching row appears, disappears or changes).
    */
   lookup<R extends Row = Row>(table: string, column: string, value: unknown): R[] {
-    const rows = this.replica.table<R>(table).lookup(column, value);
+    const t = this.replica.table<R>(table);
+    const rows = t.lookup(column, value);
     const key = `${table}\u0000${column}\u0000${JSON.stringify(value)}`;
-    if (!this.verified.has(key)) {
-      this.verified.add(key);
-      this.verifies.push({
-        op: "wait",
-        table,
-        where: [[column, "==", this.codec.encodeValue(table, column, value)]],
-        columns: ["_version"],
-        until: "==",
-        rows: rows.map((r) => ({ _version: ["uuid", r._version as string] })),
-        timeout: 0,
-      });
+    if (this.verified.has(key)) return rows;
+    this.verified.add(key);
+    const computed = t.computedIndex(column);
+    if (computed && !computed.where) {
+      // no server-side condition for this index: verify the rows found, one by one
+      for (const r of rows) this.verifyRow(table, r._uuid, r);
+      return rows;
     }
+    this.verifies.push({
+      op: "wait",
+      table,
+      where: [computed?.where ? computed.where(value) : [column, "==", this.codec.encodeValue(table, column, value)]],
+      columns: ["_version"],
+      until: "==",
+      rows: rows.map((r) => ({ _version: ["uuid", r._version as string] })),
+      timeout: 0,
+    });
     return rows;
   }
 

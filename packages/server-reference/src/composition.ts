@@ -10,6 +10,7 @@ import type { ServerConfig } from "./config.js";
 import { DiscoveryOnlyModule } from "./modules/discovery-only.js";
 import { IdentityModule, SharedIdentity } from "./modules/identity.js";
 import { ImageModule } from "./modules/image.js";
+import { NetworkModule } from "./modules/network.js";
 import { PlacementModule } from "./modules/placement.js";
 import { type RunningServer, type ServiceModule, startServer } from "./server.js";
 import { SERVICE_NAMES, SERVICES } from "./services.js";
@@ -56,7 +57,11 @@ export function compose(config: ServerConfig, logger?: Logger): DependencyContai
     useFactory: (k) =>
       new ImageModule(config, k.resolve<Logger>(TOKENS.Logger), k.resolve<SharedIdentity>(TOKENS.SharedIdentity)),
   });
-  const served: readonly string[] = ["identity", "placement", "image"];
+  c.register(TOKENS.ServiceModule, {
+    useFactory: (k) =>
+      new NetworkModule(config, k.resolve<Logger>(TOKENS.Logger), k.resolve<SharedIdentity>(TOKENS.SharedIdentity)),
+  });
+  const served: readonly string[] = ["identity", "placement", "image", "network"];
   for (const name of SERVICE_NAMES.filter((n) => !served.includes(n))) {
     c.register(TOKENS.ServiceModule, {
       useFactory: (k) => new DiscoveryOnlyModule(SERVICES[name], k.resolve<Logger>(TOKENS.Logger), config.maxBodyBytes),

@@ -88,6 +88,31 @@ export const ServerConfigSchema = z
       })
       .strict()
       .prefault({}),
+    network: z
+      .object({
+        /**
+         * OVN_Northbound remotes (`tcp:…`, `ssl:…`, `unix:…`, comma-separated for a cluster). Unset: the
+         * embedded default, Neutron's API with no backend (the in-memory driver).
+         */
+        ovnNbConnection: z.string().min(1).optional(),
+        /** Physical networks flat and VLAN provider networks may name (ML2's flat_networks / network_vlan_ranges). */
+        physicalNetworks: z.array(z.string().min(1)).default(["physnet1"]),
+        /** VLAN ranges per physical network, ML2's `physnet:min:max` strings. */
+        vlanRanges: z
+          .array(z.string().regex(/^[^:]+:\d+:\d+$/, "must be physnet:min:max"))
+          .default(["physnet1:100:199"]),
+        /** Geneve VNI range `min:max` (ML2's vni_ranges). */
+        geneveVniRange: z
+          .string()
+          .regex(/^\d+:\d+$/, "must be min:max")
+          .default("1:65536"),
+        /** MTU of overlay (geneve) networks; Neutron's 1500 minus the Geneve header. */
+        overlayMtu: z.number().int().min(68).max(9216).default(1442),
+        /** Seconds between periodic Neutron→OVN sync checks in repair mode (0: off). */
+        syncIntervalSeconds: z.number().int().min(0).default(300),
+      })
+      .strict()
+      .prefault({}),
     placement: z
       .object({
         /** PostgreSQL or MariaDB URL; the embedded default is SQLite in dataDir. */
@@ -152,7 +177,9 @@ function readConfigFile(path: string): Record<string, unknown> {
  * STRATUS_IMAGE_CONVERSION_FORMAT, STRATUS_IMAGE_IMPORT_ALLOWED_HOSTS, _TRUSTED_HOSTS and _PORTS (comma-separated),
  * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false),
  * STRATUS_IMAGE_QUOTA_IMAGES, _BYTES, _MEMBERS, _PROPERTIES and _TAGS (integers),
- * STRATUS_IMAGE_STORE (file or rbd) and STRATUS_IMAGE_RBD_POOL, _CONF, _USER, _KEYRING.
+ * STRATUS_IMAGE_STORE (file or rbd) and STRATUS_IMAGE_RBD_POOL, _CONF, _USER, _KEYRING,
+ * STRATUS_NETWORK_OVN_NB (OVN_Northbound remotes), STRATUS_NETWORK_PHYSNETS and _VLAN_RANGES (comma-separated),
+ * STRATUS_NETWORK_VNI_RANGE (min:max), STRATUS_NETWORK_SYNC_INTERVAL (seconds).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -214,6 +241,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
     if (raw) image[key] = Number(raw);
   }
   if (Object.keys(image).length > 0) out["image"] = image;
+  const network: Record<string, unknown> = {};
+  if (env["STRATUS_NETWORK_OVN_NB"]) network["ovnNbConnection"] = env["STRATUS_NETWORK_OVN_NB"];
+  if (env["STRATUS_NETWORK_PHYSNETS"]) network["physicalNetworks"] = list(env["STRATUS_NETWORK_PHYSNETS"]);
+  if (env["STRATUS_NETWORK_VLAN_RANGES"]) network["vlanRanges"] = list(env["STRATUS_NETWORK_VLAN_RANGES"]);
+  if (env["STRATUS_NETWORK_VNI_RANGE"]) network["geneveVniRange"] = env["STRATUS_NETWORK_VNI_RANGE"];
+  if (env["STRATUS_NETWORK_SYNC_INTERVAL"])
+    network["syncIntervalSeconds"] = Number(env["STRATUS_NETWORK_SYNC_INTERVAL"]);
+  if (Object.keys(network).length > 0) out["network"] = network;
   return out;
 }
 
