@@ -187,7 +187,10 @@ export class OvnMechanismDriver implements MechanismDriver {
     });
     if (!net) return;
     const affected = ports.filter((p) => p.fixed_ips.some((f) => f.subnet_id === subnet.id));
-    if (affected.length > 0) await this.write((tx) => affected.forEach((p) => ensurePort(tx, p, net, subnets)));
+    if (affected.length > 0)
+      await this.write((tx) => {
+        for (const p of affected) ensurePort(tx, p, net, subnets);
+      });
     for (const routerId of new Set(affected.filter(isRouterPort).map((p) => p.device_id)))
       await this.syncRouter(routerId, view);
   }
