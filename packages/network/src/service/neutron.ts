@@ -8,10 +8,12 @@ import { NeutronContext } from "./context.js";
 import { FloatingIpService } from "./floating-ips.js";
 import { AUTO_DELETE_OWNERS, NetworkService } from "./networks.js";
 import { PortService } from "./ports.js";
+import { QuotaService } from "./quotas.js";
 import { RouterInterfaceService } from "./router-interfaces.js";
 import { RouterService } from "./routers.js";
 import { SecurityGroupService } from "./security-groups.js";
 import { SubnetService } from "./subnets.js";
+import { TagService } from "./tags.js";
 
 export class NeutronService {
   readonly ctx: NeutronContext;
@@ -22,6 +24,8 @@ export class NeutronService {
   readonly routers: RouterService;
   readonly routerInterfaces: RouterInterfaceService;
   readonly floatingIps: FloatingIpService;
+  readonly quotas: QuotaService;
+  readonly tags: TagService;
 
   constructor(deps: ServiceDeps) {
     this.ctx = new NeutronContext(deps);
@@ -32,6 +36,8 @@ export class NeutronService {
     this.routers = new RouterService(this.ctx, this.ports);
     this.routerInterfaces = new RouterInterfaceService(this.ctx, this.routers, this.subnets, this.ports);
     this.floatingIps = new FloatingIpService(this.ctx, this.ports, this.routers);
+    this.quotas = new QuotaService(this.ctx);
+    this.tags = new TagService(this.ctx);
   }
 
   /** Deletes a network with its DHCP/metadata ports and its subnets (409 NetworkInUse otherwise). */
