@@ -131,4 +131,89 @@ describe("OVN mechanism driver", () => {
     });
     expect(outputs(await trace(`neutron-${net1.id}`, tcp22(a, c)))).toEqual([c.id]);
   });
+
+  let router: { id: string };
+  let d: Vm;
+
+  it("routes between two subnets through a router", async () => {
+    const net2 = await api.make("networks", "network", { name: "ovn-net2" });
+    const s2 = await api.make("subnets", "subnet", { network_id: net2.id, cidr: "10.2.0.0/24", ip_version: 4 });
+    const s1 = (await api.call("GET", `/v2.0/subnets?network_id=${net1.id}`)).body.subnets[0];
+    d = await vm(net2.id, "d");
+    router = await api.make("routers", "router", { name: "r1" });
+    for (const subnet of [s1, s2]) {
+      const res = await api.call("PUT", `/v2.0/routers/${router.id}/add_router_interface`, { subnet_id: subnet.id });
+      expect(res.status).toBe(200);
+    }
+    const rp = (await api.call("GET", `/v2.0/ports?device_id=${router.id}&network_id=${net1.id}`)).body.ports[0];
+    expect(await nbctl("--bare", "--columns=networks", "list", "Logical_Router_Port", `lrp-${rp.id}`)).toBe(
+      "10.1.0.1/24\n",
+    );
+    const out = await trace(`neutron-${net1.id}`, tcp22(a, { mac: rp.mac_address, ip: d.ip }));
+    expect(outputs(out)).toEqual([d.id]);
+  });
+
+  it("translates a floating IP: traffic to it from the external network reaches the VM", async () => {
+    const ext = await api.make(
+      "networks",
+      "network",
+      {
+        name: "public",
+        "router:external": true,
+        "provider:network_type": "flat",
+        "provider:physical_network": "extnet",
+      },
+      "admin",
+    );
+    await api.make(
+      "subnets",
+      "subnet",
+      { network_id: ext.id, cidr: "172.24.4.0/24", ip_version: 4, gateway_ip: "172.24.4.1" },
+      "admin",
+    );
+    const routerGateway = async () =>
+      (await api.call("GET", `/v2.0/ports?device_id=${router.id}&network_id=${ext.id}`, undefined, "admin")).body
+        .ports[0];
+    const gwIp = (p: { fixed_ips: { ip_address: string }[] }) => p.fixed_ips[0]?.ip_address;
+    const set = await api.call("PUT", `/v2.0/routers/${router.id}`, {
+      router: { external_gateway_info: { network_id: ext.id } },
+    });
+    expect(set.status).toBe(200);
+    // a VM whose group lets SSH in from anywhere; A's default group would (rightly) drop it
+    const ssh = await api.make("security-groups", "security_group", { name: "ssh" });
+    await api.make("security-group-rules", "security_group_rule", {
+      security_group_id: ssh.id,
+      direction: "ingress",
+      ethertype: "IPv4",
+      protocol: "tcp",
+      port_range_min: 22,
+      port_range_max: 22,
+      remote_ip_prefix: "0.0.0.0/0",
+    });
+    const e = await vm(net1.id, "e", { security_groups: [ssh.id] });
+    const fip = await api.make("floatingips", "floatingip", { floating_network_id: ext.id, port_id: e.id });
+    expect(fip.fixed_ip_address).toBe(e.ip);
+    // (the harness's NB is shared with earlier runs: look at this router's rows only)
+    const natOf = async () =>
+      (await nbctl("lr-nat-list", `neutron-${router.id}`))
+        .split("\n")
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => l.trim().split(/\s+/).slice(0, 3).join(" "))
+        .sort();
+    expect(await natOf()).toEqual([
+      `dnat_and_snat ${fip.floating_ip_address} ${e.ip}`,
+      `snat ${gwIp(await routerGateway())} 10.1.0.0/24`,
+      `snat ${gwIp(await routerGateway())} 10.2.0.0/24`,
+    ]);
+    const gw = await routerGateway();
+    const flow = `inport == "provnet-${ext.id}" && eth.src == 00:00:5e:00:53:01 && eth.dst == ${gw.mac_address} && ip4.src == 172.24.4.100 && ip4.dst == ${fip.floating_ip_address} && ip.ttl == 64 && tcp && tcp.src == 40000 && tcp.dst == 22`;
+    const out = await trace(`neutron-${ext.id}`, flow);
+    expect(outputs(out)).toEqual([e.id]);
+    expect(out).toContain(`ct_dnat`);
+    // without the floating IP the same packet goes nowhere
+    await api.call("PUT", `/v2.0/floatingips/${fip.id}`, { floatingip: { port_id: null } });
+    expect((await natOf()).filter((n) => n.startsWith("dnat_and_snat"))).toEqual([]);
+    expect(outputs(await trace(`neutron-${ext.id}`, flow))).toEqual([]);
+  });
 });
