@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OvnConnection, useOvn } from "../../../scripts/harness/index.js";
 import { type NeutronTestApp, neutronTestApp } from "../src/api/testing.js";
 import { OvnMechanismDriver } from "../src/ovn/driver.js";
+import { syncOvn } from "../src/ovn/sync.js";
 
 const run = promisify(execFile);
 let ovn: OvnConnection;
@@ -215,5 +216,40 @@ describe("OVN mechanism driver", () => {
     await api.call("PUT", `/v2.0/floatingips/${fip.id}`, { floatingip: { port_id: null } });
     expect((await natOf()).filter((n) => n.startsWith("dnat_and_snat"))).toEqual([]);
     expect(outputs(await trace(`neutron-${ext.id}`, flow))).toEqual([]);
+  });
+
+  it("sync finds rows deleted, corrupted and added behind its back, and repair puts OVN back", async () => {
+    const ghost = "00000000-0000-4000-8000-00000000dead";
+    await nbctl("lsp-del", a.id);
+    await nbctl("lsp-set-addresses", b.id, "fa:16:3e:00:00:99 10.1.0.99");
+    await nbctl("ls-add", `neutron-${ghost}`);
+    const acl = (await nbctl("--bare", "--columns=_uuid", "find", "ACL", "priority=1001")).split("\n")[0] as string;
+    await nbctl("set", "ACL", acl, "action=allow");
+    await expect
+      .poll(() => driver.client.replica.table("Logical_Switch").lookupOne("name", `neutron-${ghost}`))
+      .toBeDefined();
+    const mine = (f: { what: string }) => [a.id, b.id, ghost, "neutron_pg_drop"].some((id) => f.what.includes(id));
+    const before = await syncOvn(driver, api.store, "log");
+    expect(
+      before.findings
+        .filter(mine)
+        .map((f) => `${f.kind} ${f.what}`)
+        .sort(),
+    ).toEqual(
+      [
+        `extra Logical_Switch neutron-${ghost}`,
+        `missing port ${a.id}`,
+        "stale port group neutron_pg_drop",
+        `stale port ${b.id}`,
+      ].sort(),
+    );
+    expect(before.repaired).toBe(0);
+    const repair = await syncOvn(driver, api.store, "repair");
+    expect(repair.repaired).toBeGreaterThanOrEqual(4);
+    const after = await syncOvn(driver, api.store, "log");
+    expect(after.findings).toEqual([]);
+    expect(await nbctl("lsp-get-addresses", b.id)).toBe(`${b.mac} ${b.ip}\n`);
+    expect(await nbctl("--bare", "--columns=name", "find", "Logical_Switch", `name=neutron-${ghost}`)).toBe("");
+    expect(outputs(await trace(`neutron-${net1.id}`, tcp22(a, b)))).toEqual([b.id]);
   });
 });

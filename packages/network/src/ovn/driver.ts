@@ -76,6 +76,11 @@ export class OvnMechanismDriver implements MechanismDriver {
   readonly name = "ovn";
   private readonly l3: L3Options;
 
+  /** The gateway scheduling options (for sync, which rebuilds routers the same way). */
+  get l3Options(): L3Options {
+    return this.l3;
+  }
+
   constructor(
     readonly client: OvsdbClient,
     options: Partial<L3Options> = {},
@@ -221,7 +226,7 @@ export class OvnMechanismDriver implements MechanismDriver {
   }
 
   /** One conditional transaction; OVN being unreachable becomes a 503-class error. */
-  private async write(fn: (tx: TxnBuilder) => void): Promise<void> {
+  async write(fn: (tx: TxnBuilder) => void): Promise<void> {
     try {
       await this.client.transaction(fn, { comment: "stratus network" });
     } catch (err) {
