@@ -61,6 +61,9 @@ function parseWith<T extends Shape>(schema: z.ZodObject<T>, inner: Record<string
 export function parseCreate<C extends Shape, U extends Shape>(spec: BodySpec<C, U>, body: unknown) {
   const inner = innerOf(body, spec.resource);
   checkKeys(inner, Object.keys(spec.create.shape), spec.attributes, "POST");
+  for (const [key, type] of Object.entries(spec.create.shape))
+    if (!(key in inner) && !(type as z.ZodType).safeParse(undefined).success)
+      throw httpBadRequest(`Failed to parse request. Required attribute '${key}' not specified`);
   return parseWith(spec.create, inner);
 }
 

@@ -38,6 +38,7 @@ describe("Neutron API framework", () => {
     [{ network: { name: "a", colour: "red" } }, "Unrecognized attribute(s) 'colour'"],
     [{ network: { status: "DOWN" } }, "Attribute 'status' not allowed in POST"],
     [{ net: {} }, "Unable to find 'network' in request body"],
+    [{ subnet: { ip_version: 4 } }, "Unable to find 'network' in request body"],
     [
       { network: { admin_state_up: "maybe" } },
       "Invalid input for admin_state_up. Reason: 'maybe' cannot be converted to boolean.",
@@ -62,7 +63,6 @@ describe("Neutron API framework", () => {
       type: "HTTPBadRequest",
       message: "colour is invalid attribute for filtering",
     });
-    expect((await t.call("GET", "/v2.0/networks?sort_key=colour&sort_dir=asc")).status).toBe(400);
   });
 
   it("filters by any attribute, repeated keys meaning OR, booleans in any case", async () => {
@@ -82,22 +82,41 @@ describe("Neutron API framework", () => {
     expect(one.body).toEqual({ network: { id: n.id } });
   });
 
-  it("sorts by sort_key/sort_dir pairs and pages with limit/marker and next/previous links", async () => {
+  it("sorts by sort_key/sort_dir pairs and pages with limit/marker and Neutron's next/previous links", async () => {
     for (const name of ["d", "b", "a", "c", "e"]) await t.make("networks", "network", { name });
+    const names = (res: { body: { networks: { name: string }[] } }) => res.body.networks.map((n) => n.name);
+    const href = (res: { body: { networks_links: { rel: string; href: string }[] } }, rel: string) =>
+      res.body.networks_links.find((l) => l.rel === rel)?.href.replace("http://neutron:9696", "") ?? "";
     const first = await t.call("GET", "/v2.0/networks?sort_key=name&sort_dir=desc&limit=2");
-    expect(first.body.networks.map((n: { name: string }) => n.name)).toEqual(["e", "d"]);
-    const next = first.body.networks_links.find((l: { rel: string }) => l.rel === "next");
-    expect(first.body.networks_links.some((l: { rel: string }) => l.rel === "previous")).toBe(false);
-    const second = await t.call("GET", next.href.replace("http://neutron:9696", ""));
-    expect(second.body.networks.map((n: { name: string }) => n.name)).toEqual(["c", "b"]);
-    const rels = second.body.networks_links.map((l: { rel: string }) => l.rel);
-    expect(rels).toEqual(["next", "previous"]);
-    const prev = second.body.networks_links.find((l: { rel: string }) => l.rel === "previous");
-    const back = await t.call("GET", prev.href.replace("http://neutron:9696", ""));
-    expect(back.body.networks.map((n: { name: string }) => n.name)).toEqual(["e", "d"]);
-    const last = await t.call("GET", second.body.networks_links[0].href.replace("http://neutron:9696", ""));
-    expect(last.body.networks.map((n: { name: string }) => n.name)).toEqual(["a"]);
+    expect(names(first)).toEqual(["e", "d"]);
+    // a full forward page links both ways, as api_common.get_pagination_links does
+    expect(first.body.networks_links.map((l: { rel: string }) => l.rel)).toEqual(["next", "previous"]);
+    expect(href(first, "next")).toBe(
+      `/v2.0/networks?sort_key=name&sort_dir=desc&limit=2&marker=${first.body.networks[1].id}`,
+    );
+    expect(href(first, "previous")).toBe(
+      `/v2.0/networks?sort_key=name&sort_dir=desc&limit=2&marker=${first.body.networks[0].id}&page_reverse=True`,
+    );
+    const second = await t.call("GET", href(first, "next"));
+    expect(names(second)).toEqual(["c", "b"]);
+    expect(names(await t.call("GET", href(second, "previous")))).toEqual(["e", "d"]);
+    const last = await t.call("GET", href(second, "next"));
+    expect(names(last)).toEqual(["a"]);
     expect(last.body.networks_links.map((l: { rel: string }) => l.rel)).toEqual(["previous"]);
+    const unpaged = await t.call("GET", "/v2.0/networks?sort_key=name&sort_dir=asc");
+    expect(names(unpaged)).toEqual(["a", "b", "c", "d", "e"]);
+    expect(unpaged.body).not.toHaveProperty("networks_links");
+  });
+
+  it.each([
+    ["sort_key=name", "The number of sort_keys and sort_dirs must be same"],
+    ["sort_key=colour&sort_dir=asc", "['colour'] is invalid attribute for sort_keys"],
+    ["sort_key=name&sort_dir=up", "['up'] is invalid value for sort_dirs, valid value is 'asc' and 'desc'"],
+    ["limit=-1", "Bad limit request: Limit must be an integer 0 or greater and not '-1'."],
+  ])("refuses the list query %s with 400: %s", async (q, message) => {
+    const res = await t.call("GET", `/v2.0/networks?${q}`);
+    expect(res.status).toBe(400);
+    expect(res.body.NeutronError.message).toBe(message);
   });
 
   it("answers 404 NetworkNotFound for a marker that names no network", async () => {

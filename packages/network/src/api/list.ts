@@ -3,14 +3,17 @@
  * `fields` projection, `sort_key`/`sort_dir` pairs, `limit`/`marker`/`page_reverse` pagination.
  * Unknown filters and sort keys are refused (filter-validation). Pure.
  */
-import { neutronPageLinks, pageRequest } from "@stratus/core/http";
-import { httpBadRequest } from "../domain/faults.js";
+import { queryWith } from "@stratus/core/http";
+import { badResourceRequest, httpBadRequest } from "../domain/faults.js";
 
 type Query = Readonly<Record<string, string | string[] | undefined>>;
 type Row = Readonly<Record<string, unknown>>;
 
 const CONTROL_KEYS = new Set(["fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse"]);
 const TAG_KEYS = new Set(["tags", "tags-any", "not-tags", "not-tags-any"]);
+
+/** Python's repr of a list of strings, as Neutron's messages print them. */
+const pyList = (items: readonly string[]): string => `[${items.map((i) => `'${i}'`).join(", ")}]`;
 
 const values = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -40,21 +43,27 @@ export function listRequest(query: Query, attributes: readonly string[], tagged:
     if (!attributes.includes(key)) throw httpBadRequest(`${key} is invalid attribute for filtering`);
     filters.set(key, values(raw));
   }
-  const page = pageRequest(query as Record<string, unknown>, { maxLimit: Number.MAX_SAFE_INTEGER });
-  for (const key of page.sortKeys)
-    if (!attributes.includes(key)) throw httpBadRequest(`${key} is invalid attribute for sort_keys`);
-  if (values(query["sort_dir"]).length !== page.sortKeys.length && page.sortKeys.length > 0)
-    throw httpBadRequest("The number of sort_keys and sort_dirs must be same");
-  const rawLimit = values(query["limit"])[0];
+  const sortKeys = values(query["sort_key"]).filter((k) => k !== "");
+  const sortDirs = values(query["sort_dir"]).filter((d) => d !== "");
+  if (sortKeys.length !== sortDirs.length) throw httpBadRequest("The number of sort_keys and sort_dirs must be same");
+  const absent = sortKeys.filter((k) => !attributes.includes(k));
+  if (absent.length > 0) throw httpBadRequest(`${pyList(absent)} is invalid attribute for sort_keys`);
+  const badDirs = sortDirs.filter((d) => d !== "asc" && d !== "desc");
+  if (badDirs.length > 0)
+    throw httpBadRequest(`${pyList(badDirs)} is invalid value for sort_dirs, valid value is 'asc' and 'desc'`);
+  const rawLimit = values(query["limit"])[0] ?? "0";
+  if (!/^\+?\d+$/.test(rawLimit.trim()))
+    throw badResourceRequest("limit", `Limit must be an integer 0 or greater and not '${rawLimit}'`);
+  const limit = Number(rawLimit.trim());
   return {
     filters,
     tags,
     fields: values(query["fields"]).flatMap((f) => f.split(",")),
-    sort: page.sortKeys.map((k, i) => [k, page.sortDirs[i] ?? "asc"] as const),
+    sort: sortKeys.map((k, i) => [k, sortDirs[i] === "desc" ? "desc" : "asc"] as const),
     // Neutron treats limit=0 as "no limit"
-    limit: rawLimit === undefined || page.limit === 0 ? null : page.limit,
-    marker: page.marker,
-    pageReverse: /^(true|1)$/i.test(values(query["page_reverse"])[0] ?? ""),
+    limit: limit === 0 ? null : limit,
+    marker: values(query["marker"])[0] || null,
+    pageReverse: (values(query["page_reverse"])[0] ?? "").toLowerCase() === "true",
   };
 }
 
@@ -147,15 +156,32 @@ export function listPage(
     items = req.pageReverse ? sorted.slice(0, at) : sorted.slice(at + 1);
   }
   if (req.limit !== null) items = req.pageReverse ? items.slice(-req.limit) : items.slice(0, req.limit);
-  const links =
-    req.limit === null
-      ? {}
-      : neutronPageLinks(page.collection, {
-          items,
-          limit: req.limit,
-          query: page.query,
-          collectionUrl: page.collectionUrl,
-          markerOf: (r) => String(r["id"]),
-        });
+  const links = req.limit === null ? {} : pageLinks(items, req.limit, req.pageReverse, page);
   return { rows: items.map((r) => project(r, req.fields)), links };
+}
+
+/**
+ * Neutron's `<collection>_links` (api_common.get_pagination_links): `next` unless a forward page
+ * came back short, `previous` unless a reverse page came back short.
+ */
+function pageLinks(
+  items: readonly Row[],
+  limit: number,
+  reverse: boolean,
+  page: { collection: string; collectionUrl: string; query: Query },
+): Record<string, Array<{ rel: "next" | "previous"; href: string }>> {
+  const links: Array<{ rel: "next" | "previous"; href: string }> = [];
+  const idOf = (r: Row | undefined) => (r === undefined ? undefined : String(r["id"]));
+  const short = items.length < limit;
+  if (!(short && !reverse))
+    links.push({
+      rel: "next",
+      href: `${page.collectionUrl}?${queryWith(page.query, { marker: idOf(items.at(-1)), page_reverse: undefined })}`,
+    });
+  if (!(short && reverse))
+    links.push({
+      rel: "previous",
+      href: `${page.collectionUrl}?${queryWith(page.query, { marker: idOf(items[0]), page_reverse: "True" })}`,
+    });
+  return { [`${page.collection}_links`]: links };
 }

@@ -122,7 +122,7 @@ describe("networks", () => {
   it("refuses another project's project_id from a member (400) and accepts it from an admin", async () => {
     const res = await t.call("POST", "/v2.0/networks", { network: { project_id: "p-other" } });
     expect(res.status).toBe(400);
-    expect(res.body.NeutronError.message).toContain("requires admin privileges");
+    expect(res.body.NeutronError.message).toContain("requires admin or advsvc privileges");
     const n = await t.make("networks", "network", { tenant_id: "p-other" }, "admin");
     expect(n.project_id).toBe("p-other");
   });

@@ -160,3 +160,13 @@ describe("subnets", () => {
     expect(await t.store.listAllocations({ subnet_id: s.id })).toEqual([]);
   });
 });
+
+describe("subnet bodies", () => {
+  it("names a missing required attribute as Neutron does", async () => {
+    const res = await t.call("POST", "/v2.0/subnets", { subnet: { network_id: net.id, cidr: "10.0.0.0/24" } });
+    expect(res.status).toBe(400);
+    expect(res.body.NeutronError.message).toBe(
+      "Failed to parse request. Required attribute 'ip_version' not specified",
+    );
+  });
+});

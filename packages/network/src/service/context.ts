@@ -99,7 +99,7 @@ export class NeutronContext {
     const asked = body.project_id ?? body.tenant_id;
     if (asked !== undefined && asked !== caller.projectId && !caller.isAdmin)
       throw httpBadRequest(
-        "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin privileges",
+        "Specifying 'project_id' or 'tenant_id' other than the authenticated project in request requires admin or advsvc privileges",
       );
     const project = asked ?? caller.projectId;
     if (project === null) throw httpBadRequest("Running without keystone AuthN requires that tenant_id is specified");
