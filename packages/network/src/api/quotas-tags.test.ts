@@ -114,3 +114,17 @@ describe("tags", () => {
     expect((await t.call("PUT", `/v2.0/routers/${r.id}/tags`, { tags: "edge" })).status).toBe(400);
   });
 });
+
+describe("quotas under concurrency", () => {
+  it("lets exactly the limit of 20 concurrent network creates through", async () => {
+    await t.call("PUT", "/v2.0/quotas/p-member", { quota: { network: 5, port: 3 } }, "admin");
+    const res = await Promise.all(Array.from({ length: 20 }, () => t.call("POST", "/v2.0/networks", { network: {} })));
+    expect(res.filter((r) => r.status === 201)).toHaveLength(5);
+    expect(res.filter((r) => r.status === 409)).toHaveLength(15);
+    const nets = res.filter((r) => r.status === 201).map((r) => r.body.network.id);
+    const ports = await Promise.all(
+      nets.flatMap((id) => [1, 2].map(() => t.call("POST", "/v2.0/ports", { port: { network_id: id } }))),
+    );
+    expect(ports.filter((r) => r.status === 201)).toHaveLength(3);
+  });
+});

@@ -116,6 +116,17 @@ export class NeutronContext {
       throw neutronError("over_quota", "OverQuota", `Quota exceeded for resources: ['${resource}'].`);
   }
 
+  /**
+   * Runs `create` with `project`'s quota of `resource` checked (409 OverQuota) and held: creates of
+   * one project and resource are serialized, so concurrent creates cannot overshoot the limit.
+   */
+  async withQuota<T>(project: string, resource: QuotaResource, create: () => Promise<T>): Promise<T> {
+    return this.locks.run(`quota:${project}:${resource}`, async () => {
+      await this.checkQuota(project, resource);
+      return create();
+    });
+  }
+
   /** Asks the driver whether it can do `change`; nothing is written yet. */
   async validate(change: ResourceChange): Promise<void> {
     await this.deps.driver.validate?.(change, this.store);

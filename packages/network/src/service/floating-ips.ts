@@ -102,58 +102,59 @@ export class FloatingIpService {
       throw badResourceRequest("floatingip", `Network ${network.id} is not a valid external network`);
     if (body.floating_ip_address !== undefined && !caller.isAdmin)
       throw policyNotAuthorized("rule:create_floatingip and rule:create_floatingip:floating_ip_address");
-    await this.ctx.checkQuota(project, "floatingip");
-    const id = this.ctx.deps.newId();
-    const request =
-      body.floating_ip_address !== undefined || body.subnet_id !== undefined
-        ? [{ subnet_id: body.subnet_id, ip_address: body.floating_ip_address }]
-        : undefined;
-    const port = await this.ports.create(
-      SYSTEM,
-      {
-        network_id: network.id,
-        device_owner: DEVICE_OWNER.floatingIp,
-        device_id: id,
-        project_id: "",
-        fixed_ips: request,
-      },
-      true,
-    );
-    const address = port.fixed_ips.find((f) => parseIp(f.ip_address)?.version === 4) ?? port.fixed_ips[0];
-    const drop = () => this.ports.delete(SYSTEM, port.id, true);
-    if (address === undefined) {
-      await drop();
-      throw neutronError(
-        "bad_request",
-        "BadRequest",
-        `Bad floatingip request: Network ${network.id} has no IPv4 subnet.`,
+    return this.ctx.withQuota(project, "floatingip", async () => {
+      const id = this.ctx.deps.newId();
+      const request =
+        body.floating_ip_address !== undefined || body.subnet_id !== undefined
+          ? [{ subnet_id: body.subnet_id, ip_address: body.floating_ip_address }]
+          : undefined;
+      const port = await this.ports.create(
+        SYSTEM,
+        {
+          network_id: network.id,
+          device_owner: DEVICE_OWNER.floatingIp,
+          device_id: id,
+          project_id: "",
+          fixed_ips: request,
+        },
+        true,
       );
-    }
-    let fip: FloatingIp;
-    try {
-      const base = { id, floating_network_id: network.id, floating_ip_address: address.ip_address };
-      fip = {
-        ...this.ctx.standardAttrs(body.description),
-        ...base,
-        project_id: project,
-        tenant_id: project,
-        ...(await this.associate(caller, base, body.port_id, body.fixed_ip_address)),
-        dns_name: "",
-        dns_domain: "",
-        qos_policy_id: null,
-      };
-      await this.ctx.validate({ kind: "floatingip", op: "create", current: fip });
-      await this.ctx.store.insert("floatingip", fip);
-    } catch (err) {
-      await drop();
-      throw err;
-    }
-    const created = fip;
-    await this.ctx.apply({ kind: "floatingip", op: "create", current: created }, async () => {
-      await this.ctx.store.remove("floatingip", created.id);
-      await drop();
+      const address = port.fixed_ips.find((f) => parseIp(f.ip_address)?.version === 4) ?? port.fixed_ips[0];
+      const drop = () => this.ports.delete(SYSTEM, port.id, true);
+      if (address === undefined) {
+        await drop();
+        throw neutronError(
+          "bad_request",
+          "BadRequest",
+          `Bad floatingip request: Network ${network.id} has no IPv4 subnet.`,
+        );
+      }
+      let fip: FloatingIp;
+      try {
+        const base = { id, floating_network_id: network.id, floating_ip_address: address.ip_address };
+        fip = {
+          ...this.ctx.standardAttrs(body.description),
+          ...base,
+          project_id: project,
+          tenant_id: project,
+          ...(await this.associate(caller, base, body.port_id, body.fixed_ip_address)),
+          dns_name: "",
+          dns_domain: "",
+          qos_policy_id: null,
+        };
+        await this.ctx.validate({ kind: "floatingip", op: "create", current: fip });
+        await this.ctx.store.insert("floatingip", fip);
+      } catch (err) {
+        await drop();
+        throw err;
+      }
+      const created = fip;
+      await this.ctx.apply({ kind: "floatingip", op: "create", current: created }, async () => {
+        await this.ctx.store.remove("floatingip", created.id);
+        await drop();
+      });
+      return created;
     });
-    return created;
   }
 
   /** Associates (port_id), re-targets or disassociates (port_id null) a floating IP. */

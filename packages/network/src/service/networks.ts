@@ -59,52 +59,53 @@ export class NetworkService {
       if (body["router:external"] === true)
         throw policyNotAuthorized("rule:create_network and rule:create_network:router:external");
     }
-    await this.ctx.checkQuota(project, "network");
-    const segment = await claimSegment(this.ctx.store, this.ctx.config, {
-      network_type: body["provider:network_type"],
-      physical_network: body["provider:physical_network"],
-      segmentation_id: body["provider:segmentation_id"],
+    return this.ctx.withQuota(project, "network", async () => {
+      const segment = await claimSegment(this.ctx.store, this.ctx.config, {
+        network_type: body["provider:network_type"],
+        physical_network: body["provider:physical_network"],
+        segmentation_id: body["provider:segmentation_id"],
+      });
+      const maxMtu = segmentMtu(this.ctx.config, segment);
+      const release = () => this.ctx.store.releaseSegment(segmentKey(segment));
+      if (body.mtu !== undefined && body.mtu > maxMtu) {
+        await release();
+        throw invalidInput(`Requested MTU is too big, maximum is ${maxMtu}`);
+      }
+      const network: Network = {
+        ...this.ctx.standardAttrs(body.description),
+        project_id: project,
+        tenant_id: project,
+        name: body.name ?? "",
+        admin_state_up: body.admin_state_up ?? true,
+        status: "ACTIVE",
+        shared: body.shared ?? false,
+        "router:external": body["router:external"] ?? false,
+        mtu: body.mtu ?? maxMtu,
+        subnets: [],
+        "provider:network_type": segment.network_type,
+        "provider:physical_network": segment.physical_network,
+        "provider:segmentation_id": segment.segmentation_id,
+        port_security_enabled: body.port_security_enabled ?? true,
+        availability_zone_hints: body.availability_zone_hints ?? [],
+        availability_zones: [],
+        ipv4_address_scope: null,
+        ipv6_address_scope: null,
+        l2_adjacency: true,
+        is_default: body.is_default ?? false,
+      };
+      try {
+        await this.ctx.validate({ kind: "network", op: "create", current: network });
+      } catch (err) {
+        await release();
+        throw err;
+      }
+      await this.ctx.store.insert("network", network);
+      await this.ctx.apply({ kind: "network", op: "create", current: network }, async () => {
+        await this.ctx.store.remove("network", network.id);
+        await release();
+      });
+      return network;
     });
-    const maxMtu = segmentMtu(this.ctx.config, segment);
-    const release = () => this.ctx.store.releaseSegment(segmentKey(segment));
-    if (body.mtu !== undefined && body.mtu > maxMtu) {
-      await release();
-      throw invalidInput(`Requested MTU is too big, maximum is ${maxMtu}`);
-    }
-    const network: Network = {
-      ...this.ctx.standardAttrs(body.description),
-      project_id: project,
-      tenant_id: project,
-      name: body.name ?? "",
-      admin_state_up: body.admin_state_up ?? true,
-      status: "ACTIVE",
-      shared: body.shared ?? false,
-      "router:external": body["router:external"] ?? false,
-      mtu: body.mtu ?? maxMtu,
-      subnets: [],
-      "provider:network_type": segment.network_type,
-      "provider:physical_network": segment.physical_network,
-      "provider:segmentation_id": segment.segmentation_id,
-      port_security_enabled: body.port_security_enabled ?? true,
-      availability_zone_hints: body.availability_zone_hints ?? [],
-      availability_zones: [],
-      ipv4_address_scope: null,
-      ipv6_address_scope: null,
-      l2_adjacency: true,
-      is_default: body.is_default ?? false,
-    };
-    try {
-      await this.ctx.validate({ kind: "network", op: "create", current: network });
-    } catch (err) {
-      await release();
-      throw err;
-    }
-    await this.ctx.store.insert("network", network);
-    await this.ctx.apply({ kind: "network", op: "create", current: network }, async () => {
-      await this.ctx.store.remove("network", network.id);
-      await release();
-    });
-    return network;
   }
 
   /** Updates a network the caller owns (404 otherwise); provider attributes cannot change. */

@@ -112,64 +112,68 @@ export class PortService {
     }
     const deviceOwner = body.device_owner ?? "";
     const portSecurity = body.port_security_enabled ?? network.port_security_enabled;
-    let groups = body.security_groups;
-    if (groups === undefined)
-      groups = portSecurity && !isNetworkOwned(deviceOwner) ? [(await this.groups.ensureDefault(project)).id] : [];
+    // Neutron gives the default group only to a secured port that gets an address
+    const defaultGroup =
+      body.security_groups === undefined && portSecurity && !isNetworkOwned(deviceOwner)
+        ? (await this.groups.ensureDefault(project)).id
+        : null;
     const id = this.ctx.deps.newId();
-    return this.ctx.locks.run(`network:${network.id}`, async () => {
-      if (!internal) await this.ctx.checkQuota(project, "port");
-      const mac = await this.uniqueMac(network, body.mac_address);
-      const pairs = addressPairs(body.allowed_address_pairs ?? [], mac);
-      if (pairs.length > 0 && !portSecurity)
-        checkPortSecurity({
-          port_security_enabled: false,
-          security_groups: [],
-          allowed_address_pairs: pairs,
-          fixed_ips: [],
+    const locked = <T>(fn: () => Promise<T>) => this.ctx.locks.run(`network:${network.id}`, fn);
+    const create = () =>
+      locked(async () => {
+        const mac = await this.uniqueMac(network, body.mac_address);
+        const pairs = addressPairs(body.allowed_address_pairs ?? [], mac);
+        if (pairs.length > 0 && !portSecurity)
+          checkPortSecurity({
+            port_security_enabled: false,
+            security_groups: [],
+            allowed_address_pairs: pairs,
+            fixed_ips: [],
+          });
+        const subnets = await this.ctx.store.list("subnet", { network_id: network.id });
+        const fixedIps = await this.addressing.allocate(network, subnets, body.fixed_ips, mac, id, {
+          routerPort: deviceOwner.startsWith("network:router"),
         });
-      const subnets = await this.ctx.store.list("subnet", { network_id: network.id });
-      const fixedIps = await this.addressing.allocate(network, subnets, body.fixed_ips, mac, id, {
-        routerPort: deviceOwner.startsWith("network:router"),
+        const hostId = body["binding:host_id"] ?? "";
+        const port: Port = {
+          ...this.ctx.standardAttrs(body.description),
+          id,
+          project_id: project,
+          tenant_id: project,
+          name: body.name ?? "",
+          network_id: network.id,
+          mac_address: mac,
+          admin_state_up: body.admin_state_up ?? true,
+          status: hostId === "" ? "DOWN" : "ACTIVE",
+          device_id: body.device_id ?? "",
+          device_owner: deviceOwner,
+          fixed_ips: fixedIps,
+          allowed_address_pairs: pairs,
+          extra_dhcp_opts: [],
+          security_groups: body.security_groups ?? (defaultGroup !== null && fixedIps.length > 0 ? [defaultGroup] : []),
+          port_security_enabled: portSecurity,
+          "binding:host_id": hostId,
+          ...bindingFor(hostId),
+          "binding:vnic_type": body["binding:vnic_type"] ?? "normal",
+          "binding:profile": body["binding:profile"] ?? {},
+          dns_name: body.dns_name ?? "",
+          propagate_uplink_status: false,
+        };
+        try {
+          checkPortSecurity(port);
+          await this.ctx.validate({ kind: "port", op: "create", current: port });
+          await this.ctx.store.insert("port", port);
+        } catch (err) {
+          await this.addressing.release(fixedIps);
+          throw err;
+        }
+        await this.ctx.apply({ kind: "port", op: "create", current: port }, async () => {
+          await this.ctx.store.remove("port", port.id);
+          await this.addressing.release(fixedIps);
+        });
+        return port;
       });
-      const hostId = body["binding:host_id"] ?? "";
-      const port: Port = {
-        ...this.ctx.standardAttrs(body.description),
-        id,
-        project_id: project,
-        tenant_id: project,
-        name: body.name ?? "",
-        network_id: network.id,
-        mac_address: mac,
-        admin_state_up: body.admin_state_up ?? true,
-        status: hostId === "" ? "DOWN" : "ACTIVE",
-        device_id: body.device_id ?? "",
-        device_owner: deviceOwner,
-        fixed_ips: fixedIps,
-        allowed_address_pairs: pairs,
-        extra_dhcp_opts: [],
-        security_groups: groups,
-        port_security_enabled: portSecurity,
-        "binding:host_id": hostId,
-        ...bindingFor(hostId),
-        "binding:vnic_type": body["binding:vnic_type"] ?? "normal",
-        "binding:profile": body["binding:profile"] ?? {},
-        dns_name: body.dns_name ?? "",
-        propagate_uplink_status: false,
-      };
-      try {
-        checkPortSecurity(port);
-        await this.ctx.validate({ kind: "port", op: "create", current: port });
-        await this.ctx.store.insert("port", port);
-      } catch (err) {
-        await this.addressing.release(fixedIps);
-        throw err;
-      }
-      await this.ctx.apply({ kind: "port", op: "create", current: port }, async () => {
-        await this.ctx.store.remove("port", port.id);
-        await this.addressing.release(fixedIps);
-      });
-      return port;
-    });
+    return internal ? create() : this.ctx.withQuota(project, "port", create);
   }
 
   /** Updates a port; changed fixed_ips are allocated first and the dropped ones released after. */

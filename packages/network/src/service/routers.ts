@@ -87,39 +87,40 @@ export class RouterService {
 
   async create(caller: Caller, body: RouterCreate): Promise<Router> {
     const project = this.ctx.owningProject(caller, body);
-    await this.ctx.checkQuota(project, "router");
-    let router: Router = {
-      ...this.ctx.standardAttrs(body.description),
-      project_id: project,
-      tenant_id: project,
-      name: body.name ?? "",
-      admin_state_up: body.admin_state_up ?? true,
-      status: "ACTIVE",
-      external_gateway_info: null,
-      routes: [],
-      distributed: false,
-      ha: false,
-      availability_zone_hints: [],
-      availability_zones: [],
-      flavor_id: null,
-    };
-    await this.ctx.validate({ kind: "router", op: "create", current: router });
-    await this.ctx.store.insert("router", router);
-    try {
-      if (body.external_gateway_info != null) {
-        const gw = await this.openGateway(caller, router, body.external_gateway_info);
-        router = await this.ctx.store.update("router", router.id, (r) => ({ ...r, external_gateway_info: gw }));
+    return this.ctx.withQuota(project, "router", async () => {
+      let router: Router = {
+        ...this.ctx.standardAttrs(body.description),
+        project_id: project,
+        tenant_id: project,
+        name: body.name ?? "",
+        admin_state_up: body.admin_state_up ?? true,
+        status: "ACTIVE",
+        external_gateway_info: null,
+        routes: [],
+        distributed: false,
+        ha: false,
+        availability_zone_hints: [],
+        availability_zones: [],
+        flavor_id: null,
+      };
+      await this.ctx.validate({ kind: "router", op: "create", current: router });
+      await this.ctx.store.insert("router", router);
+      try {
+        if (body.external_gateway_info != null) {
+          const gw = await this.openGateway(caller, router, body.external_gateway_info);
+          router = await this.ctx.store.update("router", router.id, (r) => ({ ...r, external_gateway_info: gw }));
+        }
+      } catch (err) {
+        await this.ctx.store.remove("router", router.id);
+        throw err;
       }
-    } catch (err) {
-      await this.ctx.store.remove("router", router.id);
-      throw err;
-    }
-    const created = router;
-    await this.ctx.apply({ kind: "router", op: "create", current: created }, async () => {
-      await this.closeGateway(created).catch(() => undefined);
-      await this.ctx.store.remove("router", created.id);
+      const created = router;
+      await this.ctx.apply({ kind: "router", op: "create", current: created }, async () => {
+        await this.closeGateway(created).catch(() => undefined);
+        await this.ctx.store.remove("router", created.id);
+      });
+      return created;
     });
-    return created;
   }
 
   /** The subnets a router has interfaces on (for route next hops and floating IP reachability). */

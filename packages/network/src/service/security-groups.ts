@@ -118,12 +118,13 @@ export class SecurityGroupService {
     await this.ensureDefault(project);
     if (body.name === "default")
       throw neutronError("conflict", "SecurityGroupDefaultAlreadyExists", "Default security group already exists.");
-    await this.ctx.checkQuota(project, "security_group");
-    const sg = this.newGroup(project, body);
-    return this.insertGroup(sg, [
-      this.newRule(sg, EGRESS_ANY("IPv4"), false),
-      this.newRule(sg, EGRESS_ANY("IPv6"), false),
-    ]);
+    return this.ctx.withQuota(project, "security_group", async () => {
+      const sg = this.newGroup(project, body);
+      return this.insertGroup(sg, [
+        this.newRule(sg, EGRESS_ANY("IPv4"), false),
+        this.newRule(sg, EGRESS_ANY("IPv6"), false),
+      ]);
+    });
   }
 
   async update(caller: Caller, id: string, body: SecurityGroupUpdate): Promise<SecurityGroup> {
@@ -189,25 +190,26 @@ export class SecurityGroupService {
     this.ctx.owningProject(caller, body);
     const normalized = normalizeRule(body);
     if (normalized.remote_group_id !== null) await this.get(caller, normalized.remote_group_id);
-    return this.ctx.locks.run(`sg:${sg.id}`, async () => {
-      await this.ctx.checkQuota(sg.project_id, "security_group_rule");
-      const existing = await this.ctx.store.list("security_group_rule", { security_group_id: sg.id });
-      const dup = existing.find((r) => sameRule(r, normalized));
-      if (dup !== undefined)
-        throw neutronError(
-          "conflict",
-          "SecurityGroupRuleExists",
-          `Security group rule already exists. Rule id is ${dup.id}.`,
-        );
-      const rule = this.newRule(sg, normalized, sg.name === "default", body.description);
-      await this.ctx.validate({ kind: "security_group_rule", op: "create", current: rule });
-      await this.ctx.store.insert("security_group_rule", rule);
-      await this.ctx.store.update("security_group", sg.id, (g) => this.ctx.bumped(g));
-      await this.ctx.apply({ kind: "security_group_rule", op: "create", current: rule }, async () => {
-        await this.ctx.store.remove("security_group_rule", rule.id);
-      });
-      return rule;
-    });
+    return this.ctx.withQuota(sg.project_id, "security_group_rule", () =>
+      this.ctx.locks.run(`sg:${sg.id}`, async () => {
+        const existing = await this.ctx.store.list("security_group_rule", { security_group_id: sg.id });
+        const dup = existing.find((r) => sameRule(r, normalized));
+        if (dup !== undefined)
+          throw neutronError(
+            "conflict",
+            "SecurityGroupRuleExists",
+            `Security group rule already exists. Rule id is ${dup.id}.`,
+          );
+        const rule = this.newRule(sg, normalized, sg.name === "default", body.description);
+        await this.ctx.validate({ kind: "security_group_rule", op: "create", current: rule });
+        await this.ctx.store.insert("security_group_rule", rule);
+        await this.ctx.store.update("security_group", sg.id, (g) => this.ctx.bumped(g));
+        await this.ctx.apply({ kind: "security_group_rule", op: "create", current: rule }, async () => {
+          await this.ctx.store.remove("security_group_rule", rule.id);
+        });
+        return rule;
+      }),
+    );
   }
 
   async deleteRule(caller: Caller, id: string): Promise<void> {

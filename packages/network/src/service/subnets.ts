@@ -93,23 +93,24 @@ export class SubnetService {
       service_types: body.service_types ?? [],
       segment_id: null,
     };
-    return this.ctx.locks.run(`network:${network.id}`, async () => {
-      await this.ctx.checkQuota(project, "subnet");
-      for (const other of await this.ctx.store.list("subnet", { network_id: network.id })) {
-        const oc = parseCidr(other.cidr);
-        if (oc !== null && cidrsOverlap(oc, cidr))
-          throw invalidInput(
-            `Requested subnet with cidr: ${subnet.cidr} for network: ${network.id} overlaps with another subnet`,
-          );
-      }
-      await this.ctx.validate({ kind: "subnet", op: "create", current: subnet });
-      await this.ctx.store.insert("subnet", subnet);
-      await this.ctx.store.update("network", network.id, (n) =>
-        this.ctx.bumped({ ...n, subnets: [...n.subnets, subnet.id] }),
-      );
-      await this.ctx.apply({ kind: "subnet", op: "create", current: subnet }, () => this.forget(subnet));
-      return subnet;
-    });
+    return this.ctx.withQuota(project, "subnet", () =>
+      this.ctx.locks.run(`network:${network.id}`, async () => {
+        for (const other of await this.ctx.store.list("subnet", { network_id: network.id })) {
+          const oc = parseCidr(other.cidr);
+          if (oc !== null && cidrsOverlap(oc, cidr))
+            throw invalidInput(
+              `Requested subnet with cidr: ${subnet.cidr} for network: ${network.id} overlaps with another subnet`,
+            );
+        }
+        await this.ctx.validate({ kind: "subnet", op: "create", current: subnet });
+        await this.ctx.store.insert("subnet", subnet);
+        await this.ctx.store.update("network", network.id, (n) =>
+          this.ctx.bumped({ ...n, subnets: [...n.subnets, subnet.id] }),
+        );
+        await this.ctx.apply({ kind: "subnet", op: "create", current: subnet }, () => this.forget(subnet));
+        return subnet;
+      }),
+    );
   }
 
   private async forget(subnet: Subnet): Promise<void> {
