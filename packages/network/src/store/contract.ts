@@ -112,6 +112,46 @@ export function runNeutronStoreContract(name: string, make: () => Promise<Neutro
       expect(await store.listPorts({ device_owner: "network:dhcp", network_id: network(2).id })).toEqual([]);
     });
 
+    it("renders a security group with its rules through the NeutronView", async () => {
+      const store = await make();
+      const stamp = {
+        created_at: "2026-01-01T00:00:00Z",
+        updated_at: "2026-01-01T00:00:00Z",
+        revision_number: 0,
+        tags: [],
+        description: "",
+      };
+      const owner = { project_id: "p1", tenant_id: "p1" };
+      await store.insert("security_group", {
+        ...stamp,
+        ...owner,
+        id: "sg1",
+        name: "web",
+        stateful: true,
+        shared: false,
+        security_group_rules: [],
+      });
+      await store.insert("security_group_rule", {
+        ...stamp,
+        ...owner,
+        id: "r1",
+        security_group_id: "sg1",
+        direction: "ingress",
+        ethertype: "IPv4",
+        protocol: "tcp",
+        port_range_min: 22,
+        port_range_max: 22,
+        remote_ip_prefix: null,
+        remote_group_id: null,
+        remote_address_group_id: null,
+        normalized_cidr: null,
+        belongs_to_default_sg: false,
+      });
+      expect((await store.getSecurityGroup("sg1"))?.security_group_rules.map((r) => r.id)).toEqual(["r1"]);
+      expect((await store.listSecurityGroups())[0]?.security_group_rules).toHaveLength(1);
+      expect(await store.listSecurityGroupRules({ security_group_id: "sg2" })).toEqual([]);
+    });
+
     it("allocates each subnet address once, lists allocations by subnet and port, and releases them", async () => {
       const store = await make();
       expect(await store.allocateIp({ subnet_id: "s1", ip_address: "10.0.0.2", port_id: "a" })).toBe(true);
