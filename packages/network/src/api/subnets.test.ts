@@ -170,3 +170,25 @@ describe("subnet bodies", () => {
     );
   });
 });
+
+describe("subnet gateway changes", () => {
+  it("refuses a new gateway a port holds, and a change while a router interface holds the old one (409 GatewayIpInUse)", async () => {
+    const s = await t.make("subnets", "subnet", {
+      network_id: net.id,
+      ip_version: 4,
+      cidr: "10.0.0.0/24",
+      allocation_pools: [{ start: "10.0.0.10", end: "10.0.0.20" }],
+    });
+    await t.make("ports", "port", { network_id: net.id, fixed_ips: [{ ip_address: "10.0.0.5" }] });
+    const taken = await t.call("PUT", `/v2.0/subnets/${s.id}`, { subnet: { gateway_ip: "10.0.0.5" } });
+    expect(taken.status).toBe(409);
+    expect(taken.body.NeutronError.type).toBe("GatewayIpInUse");
+    expect(
+      (await t.call("PUT", `/v2.0/subnets/${s.id}`, { subnet: { gateway_ip: "10.0.0.6" } })).body.subnet.gateway_ip,
+    ).toBe("10.0.0.6");
+    const r = await t.make("routers", "router", {});
+    await t.call("PUT", `/v2.0/routers/${r.id}/add_router_interface`, { subnet_id: s.id });
+    const busy = await t.call("PUT", `/v2.0/subnets/${s.id}`, { subnet: { gateway_ip: "10.0.0.7" } });
+    expect(busy.body.NeutronError.type).toBe("GatewayIpInUse");
+  });
+});

@@ -128,6 +128,7 @@ export class SubnetService {
     const cidr = subnetCidr(previous.cidr, previous.ip_version);
     const gateway = body.gateway_ip === undefined ? previous.gateway_ip : subnetGateway(cidr, body.gateway_ip);
     const pools = subnetPools(cidr, gateway, body.allocation_pools ?? previous.allocation_pools);
+    if (gateway !== previous.gateway_ip) await this.checkGatewayChange(previous, gateway);
     const changes: Partial<Subnet> = { gateway_ip: gateway, allocation_pools: pools };
     if (body.name !== undefined) changes.name = body.name;
     if (body.description !== undefined) changes.description = body.description;
@@ -143,6 +144,20 @@ export class SubnetService {
     const current = await this.ctx.store.update("subnet", id, (s) => this.ctx.bumped({ ...s, ...changes }));
     await this.ctx.apply({ kind: "subnet", op: "update", current, previous });
     return current;
+  }
+
+  /** 409 GatewayIpInUse when a router port holds the current gateway or a port holds the new one. */
+  private async checkGatewayChange(subnet: Subnet, next: string | null): Promise<void> {
+    for (const a of await this.ctx.store.listAllocations({ subnet_id: subnet.id })) {
+      const port = await this.ctx.store.get("port", a.port_id);
+      const isRouter = port?.device_owner.startsWith("network:router") === true;
+      if ((a.ip_address === subnet.gateway_ip && isRouter) || a.ip_address === next)
+        throw neutronError(
+          "conflict",
+          "GatewayIpInUse",
+          `Current gateway ip ${a.ip_address} already in use by port ${a.port_id}. Unable to update.`,
+        );
+    }
   }
 
   /**
