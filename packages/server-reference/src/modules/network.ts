@@ -26,12 +26,10 @@ export class NetworkModule implements ServiceModule {
     const { identity } = await this.shared.ready();
     const net = this.config.network;
     let driver: MechanismDriver = NOOP_DRIVER;
-    let close: (() => Promise<void>) | undefined;
-    if (net.ovnNbConnection) {
-      const ovn = await openOvnDriver(net, this.logger.child({ service: "network", driver: "ovn" }));
-      driver = ovn.driver;
-      close = ovn.close;
-    }
+    const ovn = net.ovnNbConnection
+      ? await openOvnDriver(net, this.logger.child({ service: "network", driver: "ovn" }))
+      : undefined;
+    if (ovn) driver = ovn.driver;
     const api = createNetworkApi({
       driver,
       authenticator: identity.authenticator,
@@ -44,9 +42,9 @@ export class NetworkModule implements ServiceModule {
         vniRanges: [net.geneveVniRange],
       },
     });
-    if (close) {
-      const stop = close;
-      api.app.addHook("onClose", async () => stop());
+    if (ovn) {
+      ovn.startPeriodicSync(api.store);
+      api.app.addHook("onClose", async () => ovn.close());
     }
     return api.app;
   }
