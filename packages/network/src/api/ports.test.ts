@@ -192,3 +192,28 @@ describe("ports", () => {
     expect(onMine).toBe(404);
   });
 });
+
+describe("ports and a new SLAAC subnet", () => {
+  it("gives existing ports (not router ports) their EUI-64 address when a SLAAC subnet is added", async () => {
+    const p = (await port({ mac_address: "fa:16:3e:00:00:01" })).body.port;
+    const r = await t.make("routers", "router", {});
+    await t.call("PUT", `/v2.0/routers/${r.id}/add_router_interface`, { subnet_id: v4.id });
+    const slaac = await t.make("subnets", "subnet", {
+      network_id: net.id,
+      ip_version: 6,
+      cidr: "fd00:9::/64",
+      ipv6_ra_mode: "slaac",
+      ipv6_address_mode: "slaac",
+    });
+    const after = (await t.call("GET", `/v2.0/ports/${p.id}`)).body.port;
+    expect(after.fixed_ips).toContainEqual({ subnet_id: slaac.id, ip_address: "fd00:9::f816:3eff:fe00:1" });
+    expect(after.revision_number).toBe(1);
+    const routerPorts = (await t.call("GET", `/v2.0/ports?device_owner=network:router_interface`)).body.ports;
+    expect(routerPorts[0].fixed_ips).toHaveLength(1);
+    // and deleting the SLAAC subnet takes the address back without SubnetInUse
+    expect((await t.call("DELETE", `/v2.0/subnets/${slaac.id}`)).status).toBe(204);
+    expect((await t.call("GET", `/v2.0/ports/${p.id}`)).body.port.fixed_ips).toEqual([
+      { subnet_id: v4.id, ip_address: "10.0.0.2" },
+    ]);
+  });
+});

@@ -3,7 +3,7 @@
  * network), update, delete (409 SubnetInUse while user ports hold addresses), reads with policy.
  */
 import { invalidInput, neutronError, policyNotAuthorized, resourceNotFound } from "../domain/faults.js";
-import { cidrsOverlap, formatCidr, parseCidr } from "../domain/ip.js";
+import { cidrsOverlap, eui64, formatCidr, parseCidr } from "../domain/ip.js";
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from "../domain/model.js";
 import type { Caller, NeutronContext } from "./context.js";
 import { AUTO_DELETE_OWNERS, type NetworkService } from "./networks.js";
@@ -108,9 +108,28 @@ export class SubnetService {
           this.ctx.bumped({ ...n, subnets: [...n.subnets, subnet.id] }),
         );
         await this.ctx.apply({ kind: "subnet", op: "create", current: subnet }, () => this.forget(subnet));
+        if (isAutoAddressSubnet(subnet)) await this.addAutoAddresses(subnet);
         return subnet;
       }),
     );
+  }
+
+  /**
+   * Gives every existing port of the network (router ports aside) its EUI-64 address on a new
+   * SLAAC/DHCPv6-stateless subnet, as Neutron does; the caller holds the network's lock.
+   */
+  private async addAutoAddresses(subnet: Subnet): Promise<void> {
+    const cidr = parseCidr(subnet.cidr);
+    if (cidr === null) return;
+    for (const port of await this.ctx.store.list("port", { network_id: subnet.network_id })) {
+      if (port.device_owner.startsWith("network:router")) continue;
+      const ip = eui64(cidr, port.mac_address);
+      if (!(await this.ctx.store.allocateIp({ subnet_id: subnet.id, ip_address: ip, port_id: port.id }))) continue;
+      const current = await this.ctx.store.update("port", port.id, (p) =>
+        this.ctx.bumped({ ...p, fixed_ips: [...p.fixed_ips, { subnet_id: subnet.id, ip_address: ip }] }),
+      );
+      await this.ctx.apply({ kind: "port", op: "update", current, previous: port });
+    }
   }
 
   private async forget(subnet: Subnet): Promise<void> {
