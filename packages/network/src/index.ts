@@ -48,6 +48,7 @@ export type {
   Subnet,
 } from "./domain/model.js";
 export { DEVICE_OWNER } from "./domain/model.js";
+export { type NeutronSnapshot, SnapshotView } from "./domain/snapshot-view.js";
 export type { Caller } from "./service/context.js";
 export { NeutronService } from "./service/neutron.js";
 export { MemoryNeutronStore } from "./store/memory-store.js";

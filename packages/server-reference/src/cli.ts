@@ -11,6 +11,7 @@ import { Command, Option } from "commander";
 import { registerAdminCommands } from "./admin-commands.js";
 import { serve } from "./composition.js";
 import { loadServerConfig } from "./config.js";
+import { registerNetworkCommands } from "./network-sync-command.js";
 import { SERVICE_NAMES, SERVICES } from "./services.js";
 
 const program = new Command()
@@ -51,6 +52,15 @@ registerAdminCommands(program, () => {
     env: process.env,
     overrides: opts.dataDir ? { dataDir: opts.dataDir } : {},
   };
+});
+
+registerNetworkCommands(program, () => {
+  const opts = program.opts<{ config?: string; dataDir?: string }>();
+  return loadServerConfig({
+    file: opts.config ?? process.env["STRATUS_CONFIG"],
+    env: process.env,
+    overrides: opts.dataDir ? { dataDir: opts.dataDir } : {},
+  });
 });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

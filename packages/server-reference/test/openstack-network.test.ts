@@ -7,7 +7,9 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type OvnConnection, useOvn } from "../../../scripts/harness/index.js";
-import { type Stratus, startStratus } from "./osc-harness.js";
+import { ADMIN_PASSWORD, type Stratus, startStratus } from "./osc-harness.js";
+
+const CLI = new URL("../src/cli.ts", import.meta.url).pathname;
 
 const run = promisify(execFile);
 
@@ -200,4 +202,52 @@ describe.each([
     expect(await stratus.openstackFails(args())).toMatch(pattern);
     expect(await lspCount(net.id)).toBe(before);
   });
+
+  it.runIf(withOvn)(
+    "`stratus network sync` reports an OVN row deleted behind Neutron's back and repairs it",
+    async () => {
+      const sync = async (mode: string) => {
+        const env = {
+          ...process.env,
+          ...Object.fromEntries(
+            Object.entries(stratus.ports).map(([n, p]) => [`STRATUS_${n.toUpperCase()}_PORT`, String(p)]),
+          ),
+          STRATUS_ADMIN_PASSWORD: ADMIN_PASSWORD,
+          STRATUS_NETWORK_OVN_NB: ovn?.nb.unix,
+          STRATUS_LOG_LEVEL: "warn",
+        };
+        try {
+          const { stdout } = await run(
+            process.execPath,
+            [
+              "--conditions=@stratus/source",
+              "--import",
+              "tsx",
+              CLI,
+              "--data-dir",
+              stratus.dataDir,
+              "network",
+              "sync",
+              "--mode",
+              mode,
+            ],
+            { env, timeout: 60_000 },
+          );
+          return { code: 0, stdout };
+        } catch (err) {
+          const e = err as { code?: number; stdout?: string; stderr?: string };
+          return { code: e.code ?? -1, stdout: `${e.stdout ?? ""}${e.stderr ?? ""}` };
+        }
+      };
+      await nbctl("lsp-del", port.id);
+      const found = await sync("log");
+      expect(found.stdout).toContain(`missing  port ${port.id}`);
+      expect(found.code).toBe(2);
+      const repaired = await sync("repair");
+      expect(repaired.code).toBe(0);
+      expect(await nbctl("lsp-get-addresses", port.id)).toBe(`${port.mac_address} 10.10.0.50\n`);
+      const clean = await sync("log");
+      expect(clean.stdout.split("\n").filter((l) => l.includes(net.id) || l.includes(port.id))).toEqual([]);
+    },
+  );
 });

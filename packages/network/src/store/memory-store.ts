@@ -1,5 +1,7 @@
 /**
- * The in-memory NeutronStore: maps keyed by id, copies in and out so callers never share state.
+ * The in-memory NeutronStore: maps keyed by id. Records are deep-frozen copies made on the way
+ * in, and handed out as they are: callers never share mutable state, and reading (a port create
+ * lists every port of its network) costs no copying. `update` gives its callback a mutable copy.
  */
 import { conflict, notFound } from "@stratus/core/errors";
 import type { QuotaResource } from "../config.js";
@@ -8,6 +10,17 @@ import type { FloatingIp, Network, Port, Router, SecurityGroup, SecurityGroupRul
 import type { FieldFilter, IpAllocation, NeutronStore, StoredRecords } from "./store.js";
 
 const copy = <T>(value: T): T => structuredClone(value);
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** A frozen private copy of a record on its way into the store. */
+const frozenCopy = <T>(value: T): T => deepFreeze(copy(value));
 
 const matches = (record: object, filter: FieldFilter | undefined): boolean =>
   filter === undefined ||
@@ -29,18 +42,17 @@ export class MemoryNeutronStore implements NeutronStore {
   }
 
   async get<K extends ResourceKind>(kind: K, id: string): Promise<StoredRecords[K] | undefined> {
-    const r = this.table(kind).get(id);
-    return r === undefined ? undefined : copy(r);
+    return this.table(kind).get(id);
   }
 
   async list<K extends ResourceKind>(kind: K, filter?: FieldFilter): Promise<StoredRecords[K][]> {
-    return [...this.table(kind).values()].filter((r) => matches(r, filter)).map(copy);
+    return [...this.table(kind).values()].filter((r) => matches(r, filter));
   }
 
   async insert<K extends ResourceKind>(kind: K, record: StoredRecords[K]): Promise<void> {
     const t = this.table(kind);
     if (t.has(record.id)) throw conflict(`${kind} ${record.id} already exists.`);
-    t.set(record.id, copy(record));
+    t.set(record.id, frozenCopy(record));
   }
 
   async update<K extends ResourceKind>(
@@ -51,9 +63,9 @@ export class MemoryNeutronStore implements NeutronStore {
     const t = this.table(kind);
     const current = t.get(id);
     if (current === undefined) throw notFound(`${kind} ${id} could not be found.`);
-    const next = change(copy(current));
-    t.set(id, copy(next));
-    return copy(next);
+    const next = frozenCopy(change(copy(current)));
+    t.set(id, next);
+    return next;
   }
 
   async remove<K extends ResourceKind>(kind: K, id: string): Promise<StoredRecords[K] | undefined> {
