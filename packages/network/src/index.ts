@@ -52,4 +52,5 @@ export { type NeutronSnapshot, SnapshotView } from "./domain/snapshot-view.js";
 export type { Caller } from "./service/context.js";
 export { NeutronService } from "./service/neutron.js";
 export { MemoryNeutronStore } from "./store/memory-store.js";
+export { NETWORK_MIGRATIONS, SqlNeutronStore } from "./store/sql-store.js";
 export type { FieldFilter, IpAllocation, NeutronStore, StoredRecords } from "./store/store.js";

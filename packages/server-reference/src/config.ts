@@ -90,6 +90,11 @@ export const ServerConfigSchema = z
       .prefault({}),
     network: z
       .object({
+        /** PostgreSQL or MariaDB URL for Neutron's records; the embedded default is SQLite in dataDir. */
+        databaseUrl: z
+          .string()
+          .regex(/^(postgres|postgresql|mysql|mariadb):\/\//, "must be a postgres:// or mysql:// URL")
+          .optional(),
         /**
          * OVN_Northbound remotes (`tcp:…`, `ssl:…`, `unix:…`, comma-separated for a cluster). Unset: the
          * embedded default, Neutron's API with no backend (the in-memory driver).
@@ -178,7 +183,7 @@ function readConfigFile(path: string): Record<string, unknown> {
  * STRATUS_IMAGE_IMPORT_ALLOW_PRIVATE and STRATUS_IMAGE_REQUIRE_FORMAT_MATCH (true/false),
  * STRATUS_IMAGE_QUOTA_IMAGES, _BYTES, _MEMBERS, _PROPERTIES and _TAGS (integers),
  * STRATUS_IMAGE_STORE (file or rbd) and STRATUS_IMAGE_RBD_POOL, _CONF, _USER, _KEYRING,
- * STRATUS_NETWORK_OVN_NB (OVN_Northbound remotes), STRATUS_NETWORK_PHYSNETS and _VLAN_RANGES (comma-separated),
+ * STRATUS_NETWORK_DB_URL, STRATUS_NETWORK_OVN_NB (OVN_Northbound remotes), STRATUS_NETWORK_PHYSNETS and _VLAN_RANGES (comma-separated),
  * STRATUS_NETWORK_VNI_RANGE (min:max), STRATUS_NETWORK_SYNC_INTERVAL (seconds).
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
@@ -242,6 +247,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   }
   if (Object.keys(image).length > 0) out["image"] = image;
   const network: Record<string, unknown> = {};
+  if (env["STRATUS_NETWORK_DB_URL"]) network["databaseUrl"] = env["STRATUS_NETWORK_DB_URL"];
   if (env["STRATUS_NETWORK_OVN_NB"]) network["ovnNbConnection"] = env["STRATUS_NETWORK_OVN_NB"];
   if (env["STRATUS_NETWORK_PHYSNETS"]) network["physicalNetworks"] = list(env["STRATUS_NETWORK_PHYSNETS"]);
   if (env["STRATUS_NETWORK_VLAN_RANGES"]) network["vlanRanges"] = list(env["STRATUS_NETWORK_VLAN_RANGES"]);

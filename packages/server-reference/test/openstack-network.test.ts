@@ -250,4 +250,21 @@ describe.each([
       expect(clean.stdout.split("\n").filter((l) => l.includes(net.id) || l.includes(port.id))).toEqual([]);
     },
   );
+
+  it("restarts with its records (SQLite in the data dir), and OVN still matches them", async () => {
+    await stratus.stop();
+    stratus = await startStratus([], {
+      dataDir: stratus.dataDir,
+      ports: stratus.ports,
+      serverEnv: {
+        STRATUS_NETWORK_PHYSNETS: "physnet1,public",
+        STRATUS_NETWORK_VLAN_RANGES: "physnet1:100:199",
+        ...(ovn && { STRATUS_NETWORK_OVN_NB: ovn.nb.unix }),
+      },
+    });
+    expect(await osc(["port", "show", port.id])).toMatchObject({ id: port.id, mac_address: port.mac_address });
+    const again = await osc(["port", "create", "--network", net.id, "osc-after-restart"]);
+    expect(JSON.stringify(again.fixed_ips)).not.toContain("10.10.0.50");
+    if (withOvn) expect(await nbctl("lsp-get-addresses", port.id)).toBe(`${port.mac_address} 10.10.0.50\n`);
+  });
 });

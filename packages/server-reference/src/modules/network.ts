@@ -1,16 +1,17 @@
 /**
- * Neutron on its port (9696): @stratus/network's API over the in-memory store, tokens validated in
+ * Neutron on its port (9696): @stratus/network's API over its SQL store (SQLite in the data dir, or
+ * PostgreSQL/MariaDB), tokens validated in
  * process by the shared identity. With `network.ovnNbConnection` set, the OVN mechanism driver
  * programs OVN_Northbound through @stratus/ovsdb and a periodic sync repairs drift; without it,
  * the same API runs with no backend (the embedded default).
  */
 import type { Logger } from "@stratus/core";
-import { createNetworkApi, type MechanismDriver, NOOP_DRIVER } from "@stratus/network";
+import { createNetworkApi, type MechanismDriver, NOOP_DRIVER, SqlNeutronStore } from "@stratus/network";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
-import { listInCatalog, type SharedIdentity } from "./identity.js";
+import { listInCatalog, openServiceDatabase, type SharedIdentity } from "./identity.js";
 import { openOvnDriver } from "./network-ovn.js";
 
 export class NetworkModule implements ServiceModule {
@@ -30,7 +31,11 @@ export class NetworkModule implements ServiceModule {
       ? await openOvnDriver(net, this.logger.child({ service: "network", driver: "ovn" }))
       : undefined;
     if (ovn) driver = ovn.driver;
+    const store = await SqlNeutronStore.open(
+      await openServiceDatabase(this.config.dataDir, "network.db", net.databaseUrl),
+    );
     const api = createNetworkApi({
+      store,
       driver,
       authenticator: identity.authenticator,
       identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
@@ -42,6 +47,7 @@ export class NetworkModule implements ServiceModule {
         vniRanges: [net.geneveVniRange],
       },
     });
+    api.app.addHook("onClose", async () => store.close());
     if (ovn) {
       ovn.startPeriodicSync(api.store);
       api.app.addHook("onClose", async () => ovn.close());
