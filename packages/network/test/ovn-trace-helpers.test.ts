@@ -61,7 +61,7 @@ describe("ovnTrace", () => {
   it.each([
     ["minimal", "a packet from A to B's MAC is output to B"],
     ["summary", "the summary form of the same trace is parsed to B as well"],
-  ] as const)("(%s) %s", async (detail) => {
+  ] as const)("(%s) %s", async (detail, _name) => {
     const t = await ovnTrace(ovn.sb.unix, ls, udpFrom(MAC_A, "192.0.2.1"), { detail });
     expect(t.output, t.raw).toEqual([portB]);
     expect(t.dropped).toBe(false);
