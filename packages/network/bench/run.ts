@@ -5,19 +5,25 @@
  * the issue's seed figure (2-5 s per port); no Neutron server runs on this machine.
  * Run: pnpm --filter @stratus/network bench
  */
-import { cpus } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { openDatabase } from "@stratus/core/db";
 import { StaticAuthenticator } from "@stratus/core/http";
 import { PrivateOvsdb } from "../../ovsdb/test/private-server.js";
 import { createNetworkApi } from "../src/api/app.js";
 import type { MechanismDriver } from "../src/domain/driver.js";
 import { OvnMechanismDriver } from "../src/ovn/driver.js";
+import { SqlNeutronStore } from "../src/store/sql-store.js";
+import type { NeutronStore } from "../src/store/store.js";
 
 const SEQUENTIAL = Number(process.env.BENCH_PORTS ?? 500);
 const CONCURRENT = Number(process.env.BENCH_PORTS_C16 ?? 2000);
 
-async function measure(label: string, driver?: MechanismDriver): Promise<void> {
+async function measure(label: string, driver?: MechanismDriver, store?: NeutronStore): Promise<void> {
   const api = createNetworkApi({
     ...(driver && { driver }),
+    ...(store && { store }),
     options: { quotas: { port: -1, network: -1, subnet: -1 } },
     authenticator: new StaticAuthenticator({ t: { userId: "u", projectId: "p", roles: ["member", "reader"] } }),
     identityUri: "http://127.0.0.1:5000",
@@ -67,6 +73,11 @@ const server = await PrivateOvsdb.standalone();
 try {
   const driver = await OvnMechanismDriver.connect({ nbConnection: `unix:${server.members[0]?.sock}` });
   await measure("OVN driver (ovsdb-server NB)", driver);
+  const dir = mkdtempSync(join(tmpdir(), "neutron-bench-"));
+  const sql = await SqlNeutronStore.open(await openDatabase({ engine: "sqlite", path: join(dir, "network.db") }));
+  await measure("OVN driver + SQLite store (server)", driver, sql);
+  await sql.close();
+  rmSync(dir, { recursive: true, force: true });
   const lsps = driver.client.replica.table("Logical_Switch_Port").size;
   console.log(`OVN_Northbound holds ${lsps} Logical_Switch_Ports written by the driver`);
   driver.close();

@@ -123,9 +123,11 @@ export class TableReplica<R extends Row = Row> {
   /** @internal replace or insert */
   put(row: R): R | undefined {
     const old = this.rows.get(row._uuid);
-    if (old) for (const ix of this.indexes.values()) removeFrom(ix, old);
     this.rows.set(row._uuid, row);
-    for (const ix of this.indexes.values()) addTo(ix, row);
+    for (const ix of this.indexes.values()) {
+      if (old) moveIn(ix, old, row);
+      else addTo(ix, row);
+    }
     return old;
   }
 
@@ -295,6 +297,32 @@ function keysOf(ix: Index, row: Row): IndexKey[] {
 
 function addTo(ix: Index, row: Row): void {
   for (const k of keysOf(ix, row)) {
+    let s = ix.map.get(k);
+    if (!s) {
+      s = new Set();
+      ix.map.set(k, s);
+    }
+    s.add(row._uuid);
+  }
+}
+
+/** Re-indexes a changed row touching only the keys that changed (a switch with 10k ports gains one). */
+function moveIn(ix: Index, old: Row, row: Row): void {
+  const before = keysOf(ix, old);
+  const after = keysOf(ix, row);
+  if (before.length === 1 && after.length === 1) {
+    if (before[0] === after[0]) return;
+  }
+  const keep = new Set(after);
+  const had = new Set(before);
+  for (const k of before) {
+    if (keep.has(k)) continue;
+    const s = ix.map.get(k);
+    s?.delete(row._uuid);
+    if (s?.size === 0) ix.map.delete(k);
+  }
+  for (const k of after) {
+    if (had.has(k)) continue;
     let s = ix.map.get(k);
     if (!s) {
       s = new Set();

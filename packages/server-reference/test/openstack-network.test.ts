@@ -203,7 +203,8 @@ describe.each([
     expect(await lspCount(net.id)).toBe(before);
   });
 
-  it.runIf(withOvn)(
+  // (only with OVN: the embedded default has nothing to sync with)
+  (withOvn ? it : () => undefined)(
     "`stratus network sync` reports an OVN row deleted behind Neutron's back and repairs it",
     async () => {
       const sync = async (mode: string) => {

@@ -8,7 +8,7 @@ import { backendUnavailable, badRequest } from "@stratus/core/errors";
 import { assertSchema, OvsdbClient as Client, type OvsdbClient, parseSchema, type TxnBuilder } from "@stratus/ovsdb";
 import { OVN_NORTHBOUND_SCHEMA } from "@stratus/ovsdb/ovn";
 import type { MechanismDriver, NeutronView, ResourceChange } from "../domain/driver.js";
-import { DEVICE_OWNER, type Port, type Subnet } from "../domain/model.js";
+import { DEVICE_OWNER, type Network, type Port, type Subnet } from "../domain/model.js";
 import {
   deleteNetwork,
   deletePort,
@@ -19,7 +19,7 @@ import {
 } from "./ensure-l2.js";
 import { deleteRouter, ensureRouter, type L3Options, type RouterState } from "./ensure-l3.js";
 import { deleteSecurityGroup, ensureDropGroup, ensureSecurityGroup } from "./ensure-sg.js";
-import { EXT } from "./names.js";
+import { EXT, pgName } from "./names.js";
 
 /** The NB tables the driver reads and writes (its replica holds just these). */
 export const OVN_DRIVER_TABLES = [
@@ -174,7 +174,13 @@ export class OvnMechanismDriver implements MechanismDriver {
       }
     }
     const floatingIps = await view.listFloatingIps({ router_id: routerId });
-    return { router, ports, subnets, floatingIps };
+    const networks = new Map<string, Network>();
+    for (const p of ports) {
+      if (networks.has(p.network_id)) continue;
+      const n = await view.getNetwork(p.network_id);
+      if (n) networks.set(n.id, n);
+    }
+    return { router, ports, subnets, networks, floatingIps };
   }
 
   /** Closes the OVSDB connection. */
@@ -221,7 +227,7 @@ export class OvnMechanismDriver implements MechanismDriver {
   }
 
   private async syncSecurityGroupIfMissing(sgId: string, view: NeutronView): Promise<void> {
-    const pg = this.client.replica.table("Port_Group").lookupOne("name", `pg_${sgId.replaceAll("-", "_")}`);
+    const pg = this.client.replica.table("Port_Group").lookupOne("name", pgName(sgId));
     if (!pg || (pg.acls as readonly string[]).length === 0) await this.syncSecurityGroup(sgId, view);
   }
 

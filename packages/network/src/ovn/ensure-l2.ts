@@ -8,13 +8,13 @@ import type { Network, Port, Subnet } from "../domain/model.js";
 import { ensurePortGroupMembership } from "./ensure-sg.js";
 import { EXT, localnetName, lsName } from "./names.js";
 import { upsert } from "./reconcile.js";
-import { dhcpOptionsRow, localnetRow, switchPortRow, switchRow } from "./rows.js";
+import { dhcpOptionsRow, localnetRow, switchPort, switchRow } from "./rows.js";
 
 /** Makes the network's Logical_Switch (and localnet port) match; returns the switch's uuid or ref. */
 export function ensureNetwork(tx: TxnBuilder, net: Network) {
   const existing = tx.lookup("Logical_Switch", "name", lsName(net.id))[0];
   const lnName = localnetName(net.id);
-  const ln = localnetRow(net, lnName);
+  const ln = localnetRow(net);
   const lnRow = tx.lookup("Logical_Switch_Port", "name", lnName)[0];
   if (!existing) {
     const ports = ln ? [upsert(tx, "Logical_Switch_Port", lnRow, ln).ref] : [];
@@ -71,14 +71,28 @@ export function deleteSubnetDhcp(tx: TxnBuilder, subnetId: string): void {
  * and port group membership. Creates the switch first if it is missing.
  */
 export function ensurePort(tx: TxnBuilder, port: Port, net: Network, subnets: ReadonlyMap<string, Subnet>): void {
+  const desired = switchPort(port, net, subnets);
+  if (!desired) {
+    // a port OVN does not model (a floating IP's): make sure none is left behind
+    deletePort(tx, port);
+    return;
+  }
   const lsRow = tx.lookup("Logical_Switch", "name", lsName(net.id))[0];
   const lsRef = lsRow ? lsRow._uuid : ensureNetwork(tx, net);
-  const desired: Record<string, unknown> = { ...switchPortRow(port, net, subnets), ...dhcpRefs(tx, port, subnets) };
+  const dhcp = (subnetId: string | null) => (subnetId === null ? null : (dhcpRowsOf(tx, subnetId)[0]?._uuid ?? null));
+  const row = {
+    ...desired.row,
+    dhcpv4_options: dhcp(desired.dhcpv4Subnet),
+    dhcpv6_options: dhcp(desired.dhcpv6Subnet),
+  };
   const existing = tx.lookup("Logical_Switch_Port", "name", port.id)[0];
-  const { ref } = upsert(tx, "Logical_Switch_Port", existing, desired);
-  const inSwitch = lsRow && existing && (lsRow.ports as readonly string[]).includes(existing._uuid);
+  const { ref } = upsert(tx, "Logical_Switch_Port", existing, row);
+  const inSwitch =
+    lsRow &&
+    existing &&
+    tx.lookup("Logical_Switch", "ports_member", existing._uuid).some((l) => l._uuid === lsRow._uuid);
   if (!inSwitch) tx.mutate("Logical_Switch", lsRef, [["ports", "insert", [ref]]]);
-  ensurePortGroupMembership(tx, port, ref, existing?._uuid);
+  ensurePortGroupMembership(tx, port, desired.portGroups, ref, existing?._uuid);
 }
 
 /** Removes the port's Logical_Switch_Port from its switch (OVN then deletes it). */
@@ -91,20 +105,6 @@ export function deletePort(tx: TxnBuilder, port: Port): void {
   for (const other of tx.lookup("Logical_Switch", "ports_member", lsp._uuid)) {
     if (other._uuid !== ls?._uuid) tx.mutate("Logical_Switch", other._uuid, [["ports", "delete", [lsp._uuid]]]);
   }
-}
-
-function dhcpRefs(tx: TxnBuilder, port: Port, subnets: ReadonlyMap<string, Subnet>): Record<string, unknown> {
-  let v4: string | null = null;
-  let v6: string | null = null;
-  for (const f of port.fixed_ips) {
-    const s = subnets.get(f.subnet_id);
-    if (!s?.enable_dhcp) continue;
-    const row = dhcpRowsOf(tx, s.id)[0];
-    if (!row) continue;
-    if (s.ip_version === 4 && v4 === null) v4 = row._uuid;
-    if (s.ip_version === 6 && v6 === null) v6 = row._uuid;
-  }
-  return { dhcpv4_options: v4, dhcpv6_options: v6 };
 }
 
 export { EXT };

@@ -5,10 +5,11 @@
  * per floating IP). The router's child rows are rebuilt from Neutron's DB each time.
  */
 import type { TxnBuilder } from "@stratus/ovsdb";
-import type { FloatingIp, Port, Router, Subnet } from "../domain/model.js";
+import type { FloatingIp, Network, Port, Router, Subnet } from "../domain/model.js";
 import { DEVICE_OWNER } from "../domain/model.js";
+import { desiredNats, desiredStaticRoutes } from "./desired/index.js";
 import { childRows } from "./ensure-sg.js";
-import { EXT, lrName, lrpName } from "./names.js";
+import { lrName, lrpName } from "./names.js";
 import { type Columns, reconcileChildren, upsert } from "./reconcile.js";
 import { routerPortRow, routerRow } from "./rows.js";
 
@@ -19,6 +20,8 @@ export interface RouterState {
   ports: readonly Port[];
   /** every subnet those ports have addresses on */
   subnets: ReadonlyMap<string, Subnet>;
+  /** the networks of those ports */
+  networks: ReadonlyMap<string, Network>;
   /** floating IPs associated through this router */
   floatingIps: readonly FloatingIp[];
 }
@@ -31,36 +34,52 @@ export interface L3Options {
 export function ensureRouter(tx: TxnBuilder, s: RouterState, options: L3Options): void {
   const lr = tx.lookup("Logical_Router", "name", lrName(s.router.id))[0];
   const gw = s.ports.find((p) => p.device_owner === DEVICE_OWNER.routerGateway);
-  const gwChassis = gw ? gatewayChassis(tx, gw, options.gatewayChassis) : undefined;
+  const gwChassis = gw ? gatewayChassis(tx, gw, options.gatewayChassis) : [];
   const ports = reconcileChildren(
     tx,
     "Logical_Router_Port",
     childRows(tx, lr, "ports", "Logical_Router_Port"),
-    s.ports.map((p) => ({
-      ...routerPortRow(p, s.subnets, s.router.id),
-      gateway_chassis: p === gw ? gwChassis : [],
-    })),
+    s.ports.flatMap((p) => {
+      const network = s.networks.get(p.network_id);
+      if (!network) return [];
+      return [
+        { ...routerPortRow(p, s.subnets, s.router.id, network, p === gw), gateway_chassis: p === gw ? gwChassis : [] },
+      ];
+    }),
     (c) => String(c.name),
   );
+  const gwSubnets = gw ? subnetsOf(s, gw) : [];
   const routes = reconcileChildren(
     tx,
     "Logical_Router_Static_Route",
     childRows(tx, lr, "static_routes", "Logical_Router_Static_Route"),
-    staticRoutes(s, gw),
+    desiredStaticRoutes(s.router, gwSubnets).map((r) => ({ ...r }) as Columns),
     (c) => `${String(c.ip_prefix)}>${String(c.nexthop)}`,
   );
+  const attached = s.ports
+    .filter((p) => p.device_owner === DEVICE_OWNER.routerInterface)
+    .flatMap((p) => subnetsOf(s, p));
+  const gatewayIps = gw ? gw.fixed_ips.map((f) => f.ip_address) : [];
+  const nats = gw ? desiredNats(s.router, attached, gatewayIps, s.floatingIps) : [];
   const nat = reconcileChildren(
     tx,
     "NAT",
     childRows(tx, lr, "nat", "NAT"),
-    natRows(s, gw),
+    nats.map((n) => ({ ...n }) as Columns),
     (c) => `${String(c.type)}|${String(c.logical_ip)}|${String(c.external_ip)}`,
   );
   upsert(tx, "Logical_Router", lr, {
-    ...routerRow(s.router, gw?.id),
+    ...routerRow(s.router),
     ports: ports.refs,
     static_routes: routes.refs,
     nat: nat.refs,
+  });
+}
+
+function subnetsOf(s: RouterState, p: Port): Subnet[] {
+  return p.fixed_ips.flatMap((f) => {
+    const subnet = s.subnets.get(f.subnet_id);
+    return subnet ? [subnet] : [];
   });
 }
 
@@ -77,64 +96,4 @@ function gatewayChassis(tx: TxnBuilder, gw: Port, chassis: string) {
   return reconcileChildren(tx, "Gateway_Chassis", existing, [{ name, chassis_name: chassis, priority: 1 }], (c) =>
     String(c.name),
   ).refs;
-}
-
-function v4(subnets: ReadonlyMap<string, Subnet>, p: Port): { ip: string; subnet: Subnet }[] {
-  return p.fixed_ips.flatMap((f) => {
-    const subnet = subnets.get(f.subnet_id);
-    return subnet?.ip_version === 4 ? [{ ip: f.ip_address, subnet }] : [];
-  });
-}
-
-function staticRoutes(s: RouterState, gw: Port | undefined): Columns[] {
-  const out: Columns[] = [];
-  if (gw) {
-    for (const { subnet } of v4(s.subnets, gw)) {
-      if (!subnet.gateway_ip) continue;
-      out.push({
-        ip_prefix: "0.0.0.0/0",
-        nexthop: subnet.gateway_ip,
-        external_ids: { [EXT.isExtGw]: "true", [EXT.subnetId]: subnet.id },
-      });
-    }
-  }
-  for (const r of s.router.routes) out.push({ ip_prefix: r.destination, nexthop: r.nexthop, external_ids: {} });
-  return out;
-}
-
-function natRows(s: RouterState, gw: Port | undefined): Columns[] {
-  const out: Columns[] = [];
-  if (!gw) return out;
-  const gwIp = v4(s.subnets, gw)[0]?.ip;
-  if (!gwIp) return out;
-  const routerName = lrName(s.router.id);
-  if (s.router.external_gateway_info?.enable_snat !== false) {
-    for (const p of s.ports) {
-      if (p.device_owner !== DEVICE_OWNER.routerInterface) continue;
-      for (const { subnet } of v4(s.subnets, p)) {
-        out.push({
-          type: "snat",
-          logical_ip: subnet.cidr,
-          external_ip: gwIp,
-          external_ids: { [EXT.routerName]: routerName },
-        });
-      }
-    }
-  }
-  for (const fip of s.floatingIps) {
-    if (!fip.port_id || !fip.fixed_ip_address) continue;
-    out.push({
-      type: "dnat_and_snat",
-      logical_ip: fip.fixed_ip_address,
-      external_ip: fip.floating_ip_address,
-      external_ids: {
-        [EXT.fipId]: fip.id,
-        [EXT.fipPortId]: fip.port_id,
-        [EXT.fipNetworkId]: fip.floating_network_id,
-        [EXT.revision]: String(fip.revision_number),
-        [EXT.routerName]: routerName,
-      },
-    });
-  }
-  return out;
 }

@@ -7,7 +7,6 @@ import type { Port, SecurityGroup, SecurityGroupRule } from "../domain/model.js"
 import { aclRow, dropAclRows, portGroupRow } from "./acl.js";
 import { EXT, PG_DROP, pgName } from "./names.js";
 import { reconcileChildren, upsert } from "./reconcile.js";
-import { portGroupsOf } from "./rows.js";
 
 const ruleKey = (c: Readonly<Record<string, unknown>>): string =>
   (c.external_ids as Record<string, string> | undefined)?.[EXT.securityGroupRuleId] ?? `match:${String(c.match)}`;
@@ -60,10 +59,11 @@ export function ensureDropGroup(tx: TxnBuilder): RowRef | string {
 export function ensurePortGroupMembership(
   tx: TxnBuilder,
   port: Port,
+  groups: readonly string[],
   lsp: RowRef | string,
   lspUuid: string | undefined,
 ): void {
-  const wanted = new Set(portGroupsOf(port));
+  const wanted = new Set(groups);
   for (const name of wanted) {
     const pg = tx.lookup("Port_Group", "name", name)[0];
     if (!pg) {
@@ -73,7 +73,7 @@ export function ensurePortGroupMembership(
           ? ensureDropGroup(tx)
           : tx.insert("Port_Group", { name, external_ids: { [EXT.securityGroupId]: sgId ?? "" } });
       tx.mutate("Port_Group", ref, [["ports", "insert", [lsp]]]);
-    } else if (!lspUuid || !(pg.ports as readonly string[]).includes(lspUuid)) {
+    } else if (!lspUuid || !tx.lookup("Port_Group", "ports_member", lspUuid).some((g) => g._uuid === pg._uuid)) {
       tx.mutate("Port_Group", pg._uuid, [["ports", "insert", [lsp]]]);
     }
   }
