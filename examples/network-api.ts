@@ -25,9 +25,7 @@ const net = (await call("POST", "/v2.0/networks", { network: { name: "demo-net" 
 const subnet = (
   await call("POST", "/v2.0/subnets", { subnet: { network_id: net.id, cidr: "10.20.0.0/24", ip_version: 4 } })
 ).body.subnet;
-console.log(
-  `network ${net.name}: ${net["provider:network_type"]} segment ${net["provider:segmentation_id"]}, mtu ${net.mtu}`,
-);
+console.log(`network ${net.name}: mtu ${net.mtu} (provider attributes are shown to admins only)`);
 console.log(`subnet ${subnet.cidr}: gateway ${subnet.gateway_ip}, pool ${JSON.stringify(subnet.allocation_pools)}`);
 
 const a = (await call("POST", "/v2.0/ports", { port: { network_id: net.id, name: "vm-a" } })).body.port;
