@@ -104,3 +104,17 @@ describe("RpcConnection", () => {
     expect((await closed)?.message).toMatch(/unexpected byte/);
   });
 });
+
+describe("RpcConnection on a socket error", () => {
+  it("fails pending requests with ConnectionClosedError carrying the cause (a retry can tell it apart)", async () => {
+    const [c, s] = duplexPair();
+    peer(s, () => undefined);
+    const rpc = new RpcConnection(c, { inactivityProbeMs: 0 });
+    const pending = rpc.request("transact", ["DB"]);
+    c.emit("error", Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }));
+    const err = await pending.catch((e: unknown) => e as Error);
+    expect(err).toBeInstanceOf(ConnectionClosedError);
+    expect(err.message).toBe("connection lost: read ECONNRESET");
+    expect((err.cause as { code?: string }).code).toBe("ECONNRESET");
+  });
+});

@@ -49,7 +49,10 @@ export class RpcConnection {
     options: RpcOptions = {},
   ) {
     stream.on("data", (chunk: Buffer) => this.onData(chunk));
-    stream.on("error", (err) => this.close(err));
+    // a socket error (ECONNRESET, EPIPE, …) means the connection is gone, whatever its cause
+    stream.on("error", (err) =>
+      this.close(new ConnectionClosedError(`connection lost: ${err.message}`, { cause: err })),
+    );
     stream.on("close", () => this.close(new ConnectionClosedError("connection closed by peer")));
     stream.on("end", () => this.close(new ConnectionClosedError("connection closed by peer")));
     const probe = options.inactivityProbeMs ?? 5000;
