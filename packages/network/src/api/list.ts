@@ -69,7 +69,11 @@ export function listRequest(query: Query, attributes: readonly string[], tagged:
 
 function scalarMatches(value: unknown, wanted: string): boolean {
   if (value === null || value === undefined) return wanted === "" || wanted.toLowerCase() === "none";
-  if (typeof value === "boolean") return String(value) === wanted.toLowerCase() || (wanted === "1") === value;
+  if (typeof value === "boolean") {
+    const w = wanted.toLowerCase();
+    const asBool = w === "true" || w === "1" ? true : w === "false" || w === "0" ? false : undefined;
+    return asBool === value;
+  }
   return String(value) === wanted;
 }
 

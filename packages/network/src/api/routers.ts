@@ -46,14 +46,18 @@ export const ROUTER_ATTRIBUTES = [
 ];
 
 const fixedIp = z.object({ subnet_id: nUuid.optional(), ip_address: nIp.optional() }).strict();
-const gateway = z
-  .object({
-    network_id: nUuid,
-    enable_snat: nBool.optional(),
-    external_fixed_ips: z.array(fixedIp).optional(),
-  })
-  .strict()
-  .nullable();
+// `{}` is how clients (Tempest, neutronclient) say "no gateway": the same as null
+const gateway = z.preprocess(
+  (v) => (v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0 ? null : v),
+  z
+    .object({
+      network_id: nUuid,
+      enable_snat: nBool.optional(),
+      external_fixed_ips: z.array(fixedIp).optional(),
+    })
+    .strict()
+    .nullable(),
+);
 
 const routerWritable = {
   ...standardWritable,

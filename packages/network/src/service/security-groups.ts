@@ -130,6 +130,8 @@ export class SecurityGroupService {
   async update(caller: Caller, id: string, body: SecurityGroupUpdate): Promise<SecurityGroup> {
     const previous = await this.get(caller, id);
     if (!owns(caller, previous)) throw policyNotAuthorized("rule:update_security_group");
+    if (previous.name !== "default" && body.name === "default")
+      throw neutronError("conflict", "SecurityGroupDefaultAlreadyExists", "Default security group already exists.");
     if (previous.name === "default" && body.name !== undefined && body.name !== "default")
       throw neutronError(
         "conflict",

@@ -77,7 +77,7 @@ function protocolOf(p: string | number | null | undefined): { text: string | nul
 export function normalizeRule(r: RuleInput): NormalizedRule {
   const ethertype = r.ethertype ?? "IPv4";
   const proto = protocolOf(r.protocol);
-  let min = r.port_range_min ?? null;
+  const min = r.port_range_min ?? null;
   let max = r.port_range_max ?? null;
   if (proto.text !== null && IPV6_ONLY.has(proto.text) && ethertype === "IPv4")
     throw bad(
@@ -89,7 +89,8 @@ export function normalizeRule(r: RuleInput): NormalizedRule {
       throw bad("SecurityGroupProtocolRequiredWithPorts", "Must also specify protocol if port range is given.");
   } else if (PORT_PROTOCOLS.has(proto.number)) {
     if (min !== null && max === null) max = min;
-    if (min === null && max !== null) min = max;
+    if (min === null && max !== null)
+      throw bad("SecurityGroupInvalidPortRange", "For TCP/UDP protocols, port_range_min must be <= port_range_max");
     for (const v of [min, max])
       if (v !== null && (v < 1 || v > 65535))
         throw bad("SecurityGroupInvalidPortValue", `Invalid value for port ${v}.`);
