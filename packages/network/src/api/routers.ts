@@ -72,7 +72,12 @@ export const routerBody = {
   create: z.object({ ...routerWritable, ...projectAttrs }),
   update: z.object({
     ...routerWritable,
-    routes: z.array(z.object({ destination: nCidr, nexthop: nIp }).strict()).optional(),
+    // null clears the routes, as Neutron's convert_none_to_empty_list does
+    routes: z
+      .array(z.object({ destination: nCidr, nexthop: nIp }).strict())
+      .nullable()
+      .transform((r) => r ?? [])
+      .optional(),
   }),
 } satisfies BodySpec<z.ZodRawShape, z.ZodRawShape>;
 

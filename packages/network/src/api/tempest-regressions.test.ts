@@ -62,3 +62,21 @@ describe("Neutron behaviours Tempest checks", () => {
     expect((await api.call("DELETE", `/v2.0/security-groups/${sg.id}`)).status).toBe(204);
   });
 });
+
+describe("more Neutron behaviours Tempest checks", () => {
+  it("hides the subnets of a non-shared external network from other projects, not the network", async () => {
+    const api = await neutronTestApp();
+    const ext = await api.make("networks", "network", { name: "public", "router:external": true }, "admin");
+    await api.make("subnets", "subnet", { network_id: ext.id, cidr: "172.24.4.0/24", ip_version: 4 }, "admin");
+    expect((await api.call("GET", `/v2.0/networks/${ext.id}`)).status).toBe(200);
+    expect((await api.call("GET", `/v2.0/subnets?network_id=${ext.id}`)).body.subnets).toEqual([]);
+  });
+
+  it("clears extra routes with routes: null", async () => {
+    const api = await neutronTestApp();
+    const r = await api.make("routers", "router", { name: "r" });
+    const res = await api.call("PUT", `/v2.0/routers/${r.id}`, { router: { routes: null } });
+    expect(res.status).toBe(200);
+    expect(res.body.router.routes).toEqual([]);
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * Neutron's default policy as plain predicates: admins see everything; a project sees its own
- * resources, shared and external networks (and their subnets), and ports on networks it owns.
+ * resources, shared and external networks, subnets of shared networks (not of external ones:
+ * Neutron's get_subnet rule is owner or shared), and ports on networks it owns.
  */
 import { resourceNotFound } from "../domain/faults.js";
 import type { Network, Port, ProjectOwned } from "../domain/model.js";
@@ -10,6 +11,9 @@ export const owns = (caller: Caller, r: ProjectOwned): boolean => caller.isAdmin
 
 export const networkVisible = (caller: Caller, n: Network): boolean =>
   owns(caller, n) || n.shared || n["router:external"];
+
+/** Subnets follow their network's `shared`, not `router:external`. */
+export const subnetNetworkVisible = (caller: Caller, n: Network): boolean => owns(caller, n) || n.shared;
 
 export const portVisible = (caller: Caller, p: Port, network: Network | undefined): boolean =>
   owns(caller, p) || (network !== undefined && network.project_id === caller.projectId);

@@ -7,7 +7,7 @@ import { cidrsOverlap, eui64, formatCidr, parseCidr } from "../domain/ip.js";
 import type { AllocationPool, HostRoute, Ipv6Mode, Subnet } from "../domain/model.js";
 import type { Caller, NeutronContext } from "./context.js";
 import { AUTO_DELETE_OWNERS, type NetworkService } from "./networks.js";
-import { networkVisible, owns } from "./policy.js";
+import { owns, subnetNetworkVisible } from "./policy.js";
 import {
   checkHostRoutes,
   checkIpv6Modes,
@@ -50,7 +50,9 @@ export class SubnetService {
   ) {}
 
   async list(caller: Caller): Promise<Subnet[]> {
-    const visible = new Set((await this.networks.list(caller)).map((n) => n.id));
+    const visible = new Set(
+      (await this.ctx.store.list("network")).filter((n) => subnetNetworkVisible(caller, n)).map((n) => n.id),
+    );
     return (await this.ctx.store.list("subnet")).filter((s) => owns(caller, s) || visible.has(s.network_id));
   }
 
@@ -59,7 +61,7 @@ export class SubnetService {
     if (s === undefined) throw resourceNotFound("subnet", id);
     if (!owns(caller, s)) {
       const n = await this.ctx.store.get("network", s.network_id);
-      if (n === undefined || !networkVisible(caller, n)) throw resourceNotFound("subnet", id);
+      if (n === undefined || !subnetNetworkVisible(caller, n)) throw resourceNotFound("subnet", id);
     }
     return s;
   }
