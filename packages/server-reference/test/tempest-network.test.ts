@@ -21,7 +21,11 @@ const CLASSES = process.env.STRATUS_TEMPEST_NETWORK_CLASSES?.split(",") ?? [
   "test_extensions\\.",
   "test_versions\\.",
 ];
-const REGEX = `^tempest\\.api\\.network\\.(${CLASSES.join("|")})`;
+// The whole claimed set (115 tests: 114 pass, 1 skipped for ip-substring-filtering) takes about
+// 9.5 minutes here, mostly Tempest's per-class credential setup; CI runs the smoke-tagged ones
+// (26) and STRATUS_TEMPEST_NETWORK_FULL=1 runs them all.
+const FULL = process.env.STRATUS_TEMPEST_NETWORK_FULL === "1";
+const REGEX = `^tempest\\.api\\.network\\.(${CLASSES.join("|")})${FULL ? "" : ".*smoke"}`;
 
 /** The Neutron extensions we serve, as Tempest's api_extensions option lists them. */
 const EXTENSIONS = [
@@ -97,6 +101,6 @@ describe("Tempest's network API tests against stratus serve on OVN", () => {
     });
     const failed = [...result.outcomes].filter(([, o]) => o === "FAILED").map(([id]) => id);
     expect(failed, result.output.slice(-6000)).toEqual([]);
-    expect(result.passed).toBeGreaterThanOrEqual(Number(process.env.STRATUS_TEMPEST_NETWORK_MIN ?? 1));
+    expect(result.passed).toBeGreaterThanOrEqual(process.env.STRATUS_TEMPEST_NETWORK_CLASSES ? 1 : FULL ? 114 : 26);
   }, 900_000);
 });
