@@ -4,33 +4,9 @@
  */
 import { neutronError } from "../domain/faults.js";
 import { formatCidr, parseCidr } from "../domain/ip.js";
+import { PROTOCOL_NUMBERS } from "../domain/protocols.js";
 
-export const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
-  ah: 51,
-  dccp: 33,
-  egp: 8,
-  esp: 50,
-  gre: 47,
-  hopopt: 0,
-  icmp: 1,
-  igmp: 2,
-  ipip: 4,
-  "ipv6-encap": 41,
-  "ipv6-frag": 44,
-  "ipv6-icmp": 58,
-  icmpv6: 58,
-  "ipv6-nonxt": 59,
-  "ipv6-opts": 60,
-  "ipv6-route": 43,
-  ospf: 89,
-  pgm: 113,
-  rsvp: 46,
-  sctp: 132,
-  tcp: 6,
-  udp: 17,
-  udplite: 136,
-  vrrp: 112,
-};
+export { PROTOCOL_NUMBERS } from "../domain/protocols.js";
 
 const PORT_PROTOCOLS = new Set([6, 17, 33, 132, 136]);
 const ICMP_PROTOCOLS = new Set([1, 58]);

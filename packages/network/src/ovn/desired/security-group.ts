@@ -12,6 +12,7 @@
 
 import { invalidInput } from "../../domain/faults.js";
 import type { SecurityGroup, SecurityGroupRule } from "../../domain/model.js";
+import { PROTOCOL_NUMBERS } from "../../domain/protocols.js";
 import {
   addressGroupAddressSetName,
   DROP_PORT_GROUP,
@@ -53,33 +54,6 @@ export interface DesiredPortGroup {
   external_ids: Record<string, string>;
 }
 
-/** neutron-lib IP_PROTOCOL_MAP: the protocol names the API accepts, and their numbers. */
-const PROTOCOL_NUMBERS: Readonly<Record<string, number>> = {
-  ah: 51,
-  dccp: 33,
-  egp: 8,
-  esp: 50,
-  gre: 47,
-  hopopt: 0,
-  icmp: 1,
-  igmp: 2,
-  ipip: 4,
-  "ipv6-encap": 41,
-  "ipv6-frag": 44,
-  "ipv6-icmp": 58,
-  icmpv6: 58,
-  "ipv6-nonxt": 59,
-  "ipv6-opts": 60,
-  "ipv6-route": 43,
-  ospf: 89,
-  pgm: 113,
-  rsvp: 46,
-  sctp: 132,
-  tcp: 6,
-  udp: 17,
-  udplite: 136,
-  vrrp: 112,
-};
 const TRANSPORT: Readonly<Record<number, string>> = { 6: "tcp", 17: "udp", 132: "sctp" };
 
 /** The protocol number of a rule, null for any; throws InvalidInput (400) for an unknown name. */
