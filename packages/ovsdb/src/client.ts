@@ -11,7 +11,7 @@
  * - `transaction()` runs optimistic, conditional transactions: what the builder read from the
  *   replica is checked with `wait` on `_version`, and the builder is run again on conflict.
  */
-import { type CodecSchema, schemaCodec } from "./codec.js";
+import { type Codec, type CodecSchema, schemaCodec } from "./codec.js";
 import { OvsdbConnection, TransactionError } from "./connection.js";
 import { Replica } from "./replica.js";
 import { ConnectionClosedError, RpcError } from "./rpc.js";
@@ -65,6 +65,8 @@ export class OvsdbClient {
   private conn: OvsdbConnection | undefined;
   private connEndpoint = "";
   private schema: CodecSchema | undefined;
+  /** the codec of `schema`, bound once per connect (every decoded row goes through it) */
+  private boundCodec: Codec | undefined;
   private readonly dialers: { name: string; dial: Dialer }[];
   private next = 0;
   private closing = false;
@@ -187,9 +189,9 @@ export class OvsdbClient {
     });
   }
 
-  private codec() {
-    if (!this.schema) throw new Error("no schema yet");
-    return schemaCodec(this.schema);
+  private codec(): Codec {
+    if (!this.boundCodec) throw new Error("no schema yet");
+    return this.boundCodec;
   }
 
   /** Tries endpoints until one serves the database (as leader, when asked) and the monitor is up. */
@@ -236,6 +238,7 @@ export class OvsdbClient {
         }
       }
       this.schema = this.options.schema ?? actual;
+      this.boundCodec = schemaCodec(this.schema);
       const resumed = await this.startMonitor(conn);
       this.conn = conn;
       this.connEndpoint = name;

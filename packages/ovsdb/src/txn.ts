@@ -127,21 +127,6 @@ export class TxnBuilder {
     return results.slice(this.verifies.length, this.verifies.length + this.ops.length);
   }
 
-  /** @internal: uuid assigned to each inserted row, by reference name. */
-  insertedUuids(results: OperationResult[]): Map<string, string> {
-    const out = new Map<string, string>();
-    const user = this.userResults(results);
-    let n = 0;
-    this.ops.forEach((op, i) => {
-      if (op.op === "insert") {
-        const u = user[i]?.uuid;
-        if (u) out.set(this.inserted[n] as string, u[1]);
-        n++;
-      }
-    });
-    return out;
-  }
-
   private verifyRow(table: string, uuid: string, row: Row | undefined): void {
     const key = `${table}\u0000${uuid}`;
     if (this.verified.has(key)) return;

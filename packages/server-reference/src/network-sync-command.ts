@@ -9,7 +9,9 @@ import { badRequest } from "@stratus/core/errors";
 import { type NeutronSnapshot, SnapshotView } from "@stratus/network";
 import { OvnMechanismDriver, syncOvn } from "@stratus/network/ovn";
 import type { Command } from "commander";
+import { parse as parseYaml } from "yaml";
 import type { ServerConfig } from "./config.js";
+import { identityBaseUrl } from "./modules/identity.js";
 
 export function registerNetworkCommands(program: Command, load: () => ServerConfig): void {
   const network = program.command("network").description("Neutron operator commands");
@@ -27,7 +29,7 @@ export function registerNetworkCommands(program: Command, load: () => ServerConf
       if (!nb) throw badRequest("no OVN_Northbound to compare with: set network.ovnNbConnection or pass --ovn-nb");
       const host = config.publicHost ?? config.bindHost;
       const neutron = opts.neutronUrl ?? `http://${host}:${config.services.network.port}`;
-      const token = await adminToken(`http://${host}:${config.services.identity.port}/v3`, adminPassword(config));
+      const token = await adminToken(`${identityBaseUrl(config)}/v3`, adminPassword(config));
       const view = new SnapshotView(await readNeutron(neutron, token));
       const driver = await OvnMechanismDriver.connect({ nbConnection: nb });
       try {
@@ -47,9 +49,11 @@ function adminPassword(config: ServerConfig): string {
   if (config.identity.adminPassword) return config.identity.adminPassword;
   // the server writes the generated password to clouds.yaml in its data dir
   try {
-    const yaml = readFileSync(join(config.dataDir, "clouds.yaml"), "utf8");
-    const m = /password:\s*"?([^"\n]+)"?/.exec(yaml);
-    if (m?.[1]) return m[1];
+    const clouds = parseYaml(readFileSync(join(config.dataDir, "clouds.yaml"), "utf8")) as {
+      clouds?: Record<string, { auth?: { password?: string } }>;
+    };
+    const password = Object.values(clouds?.clouds ?? {})[0]?.auth?.password;
+    if (password) return password;
   } catch {
     // fall through to the error below
   }

@@ -106,5 +106,3 @@ export function deletePort(tx: TxnBuilder, port: Port): void {
     if (other._uuid !== ls?._uuid) tx.mutate("Logical_Switch", other._uuid, [["ports", "delete", [lsp._uuid]]]);
   }
 }
-
-export { EXT };

@@ -61,15 +61,20 @@ export function createModuleApp(
     service,
     logger: logger.child({ service }),
     authenticator: identity.authenticator,
-    identityUri: `http://${config.publicHost ?? config.bindHost}:${config.services.identity.port}`,
+    identityUri: identityBaseUrl(config),
     ...(microversions === undefined ? {} : { microversions }),
     ...(config.maxBodyBytes === undefined ? {} : { bodyLimit: config.maxBodyBytes }),
   });
 }
 
+/** Keystone's root URL as clients reach it (public host, identity port), for WWW-Authenticate. */
+export function identityBaseUrl(config: ServerConfig): string {
+  return `http://${config.publicHost ?? config.bindHost}:${config.services.identity.port}`;
+}
+
 /** The identity endpoint URL as clients reach it (public host, identity port, /v3/). */
 export function identityPublicUrl(config: ServerConfig): string {
-  return `http://${config.publicHost ?? config.bindHost}:${config.services.identity.port}/v3/`;
+  return `${identityBaseUrl(config)}/v3/`;
 }
 
 /** The identity service opened and bootstrapped, with the admin password the bootstrap used. */

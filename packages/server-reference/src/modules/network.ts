@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "../config.js";
 import type { ServiceModule } from "../server.js";
 import { SERVICES } from "../services.js";
-import { listInCatalog, openServiceDatabase, type SharedIdentity } from "./identity.js";
+import { identityBaseUrl, listInCatalog, openServiceDatabase, type SharedIdentity } from "./identity.js";
 import { openOvnDriver } from "./network-ovn.js";
 
 export class NetworkModule implements ServiceModule {
@@ -38,7 +38,7 @@ export class NetworkModule implements ServiceModule {
       store,
       driver,
       authenticator: identity.authenticator,
-      identityUri: `http://${this.config.publicHost ?? this.config.bindHost}:${this.config.services.identity.port}`,
+      identityUri: identityBaseUrl(this.config),
       logger: this.logger.child({ service: "network" }),
       options: {
         overlayMtu: net.overlayMtu,
